@@ -1,0 +1,47 @@
+# The front door: `make run` serves the WSCE 2021 demo, `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+
+.PHONY: run test lint format bench install migrate messages clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --verbosity 0
+
+run: migrate
+	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_wsce2021 --demo
+	@echo ""
+	@echo "  Open http://127.0.0.1:$(PORT)/  (admin: /admin/, API docs: /api/v1/docs/)"
+	@echo ""
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	$(BIN)/python -m bench.run
+
+messages: install
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l ko -l en --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*'
+	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,115 @@
+"""Account writes: self-registration (students, guardians) and staff creation (organizers)."""
+
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
+
+from accounts.enums import SELF_REGISTERED_ROLES, STAFF_ROLES, Role
+from accounts.models import User
+from core.errors import ValidationFailed
+
+ORGANIZER_GROUP = "organizers"
+ORGANIZER_APPS = ("contests", "submissions", "judging")
+
+
+def _validate_account(*, username: str, password: str, email: str, name: str) -> None:
+    errors: dict[str, list[str]] = {}
+    if not username or len(username) > 150:
+        errors["username"] = [_("Enter a user name of at most 150 characters.")]
+    elif User.objects.filter(username__iexact=username).exists():
+        errors["username"] = [_("This user name is already taken.")]
+    try:
+        validate_email(email)
+    except DjangoValidationError:
+        errors["email"] = [_("Enter a valid email address.")]
+    if not name.strip():
+        errors["name"] = [_("Enter your name.")]
+    try:
+        password_validation.validate_password(password, User(username=username, email=email))
+    except DjangoValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        code = "username_taken" if "username" in errors and len(errors) == 1 else "invalid"
+        raise ValidationFailed(_("Please correct the marked fields."), code=code, detail=errors)
+
+
+@transaction.atomic
+def user_register(
+    *, username: str, password: str, email: str, name: str, phone: str = "", role: str
+) -> User:
+    """A student or guardian creates their own account."""
+    if role not in SELF_REGISTERED_ROLES:
+        raise ValidationFailed(
+            _("You can register only as a student or a guardian."),
+            code="invalid_role",
+            detail={"role": [_("Choose student or guardian.")]},
+        )
+    _validate_account(username=username, password=password, email=email, name=name)
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(
+                username=username,
+                password=password,
+                email=email,
+                name=name.strip(),
+                phone=phone.strip(),
+                role=role,
+            )
+    except IntegrityError as exc:  # two registrations raced for one name
+        raise ValidationFailed(
+            _("This user name is already taken."),
+            code="username_taken",
+            detail={"username": [_("This user name is already taken.")]},
+        ) from exc
+
+
+def organizer_group() -> Group:
+    """The group whose members may use the admin to configure and run contests."""
+    group, created = Group.objects.get_or_create(name=ORGANIZER_GROUP)
+    if created or not group.permissions.exists():
+        group.permissions.set(Permission.objects.filter(content_type__app_label__in=ORGANIZER_APPS))
+    return group
+
+
+@transaction.atomic
+def staff_user_create(
+    *,
+    username: str,
+    password: str,
+    email: str,
+    name: str,
+    role: str,
+    affiliation: str = "",
+    phone: str = "",
+) -> User:
+    """An organizer creates a judge or organizer account (never self-registration)."""
+    if role not in STAFF_ROLES:
+        raise ValidationFailed(_("Staff accounts are judges or organizers."), code="invalid_role")
+    _validate_account(username=username, password=password, email=email, name=name)
+    user = User.objects.create_user(
+        username=username,
+        password=password,
+        email=email,
+        name=name,
+        phone=phone,
+        affiliation=affiliation,
+        role=role,
+        is_staff=(role == Role.ORGANIZER),
+    )
+    if role == Role.ORGANIZER:
+        user.groups.add(organizer_group())
+    return user
+
+
+def auth_token_obtain(*, username: str, password: str, request=None) -> str:
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        raise ValidationFailed(
+            _("The user name or password is incorrect."), code="invalid_credentials"
+        )
+    token, _created = Token.objects.get_or_create(user=user)
+    return token.key

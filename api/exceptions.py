@@ -1,0 +1,55 @@
+"""One exception handler: every non-2xx answer is {"code", "message", "detail"}."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions as drf
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.errors import DomainError
+
+# DRF's own exceptions, mapped to our stable codes and translated messages.
+_DRF_CODES = {
+    drf.NotAuthenticated: ("not_authenticated", lambda: _("Log in to continue.")),
+    drf.AuthenticationFailed: (
+        "authentication_failed",
+        lambda: _("The credentials or token are not valid."),
+    ),
+    drf.PermissionDenied: ("forbidden", lambda: _("You may not do this.")),
+    drf.NotFound: ("not_found", lambda: _("Not found.")),
+    drf.MethodNotAllowed: ("method_not_allowed", lambda: _("This method is not allowed here.")),
+    drf.NotAcceptable: ("not_acceptable", lambda: _("This response format is not available.")),
+    drf.UnsupportedMediaType: (
+        "unsupported_media_type",
+        lambda: _("Send the request body as JSON."),
+    ),
+    drf.Throttled: ("throttled", lambda: _("Too many requests. Please wait and try again.")),
+    drf.ParseError: ("parse_error", lambda: _("The request body could not be read.")),
+    drf.ValidationError: ("invalid", lambda: _("Please correct the marked fields.")),
+}
+
+
+def error_body(code: str, message, detail=None) -> dict:
+    return {"code": code, "message": str(message), "detail": detail or {}}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        return Response(error_body(exc.code, exc.message, exc.detail), status=exc.status)
+    if isinstance(exc, Http404):
+        exc = drf.NotFound()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    code, message = "error", str(exc)
+    for cls, (mapped_code, text) in _DRF_CODES.items():
+        if isinstance(exc, cls):
+            code, message = mapped_code, text()
+            break
+    detail = exc.detail if isinstance(exc, drf.ValidationError) else {}
+    if isinstance(detail, list):
+        detail = {"non_field_errors": detail}
+    if isinstance(exc, drf.Throttled) and exc.wait is not None:
+        detail = {"retry_after_seconds": int(exc.wait)}
+    response.data = error_body(code, message, detail)
+    return response

@@ -1,0 +1,55 @@
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.services import auth_token_obtain, user_register
+from api.serializers import MeSerializer, RegisterSerializer, TokenRequestSerializer
+
+
+class RegisterView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        request=RegisterSerializer,
+        responses={
+            201: inline_serializer(
+                "Registered",
+                {
+                    "id": serializers.IntegerField(),
+                    "username": serializers.CharField(),
+                    "role": serializers.CharField(),
+                },
+            )
+        },
+    )
+    def post(self, request):
+        data = RegisterSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = user_register(**data.validated_data)
+        return Response(
+            {"id": user.id, "username": user.username, "role": user.role},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class TokenView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: inline_serializer("Token", {"token": serializers.CharField()})},
+    )
+    def post(self, request):
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response({"token": auth_token_obtain(request=request, **data.validated_data)})
+
+
+class MeView(APIView):
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        return Response(MeSerializer(request.user).data)

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from contests import views as contest_views
+
+admin.site.site_header = _("gongmo administration")
+admin.site.site_title = _("gongmo")
+admin.site.index_title = _("Contest configuration")
+
+urlpatterns = [
+    path("", contest_views.home, name="home"),
+    path("contests/<slug:slug>/", contest_views.contest_detail, name="contest-detail"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
+]

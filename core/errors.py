@@ -1,0 +1,52 @@
+"""The domain's one small exception hierarchy.
+
+Services raise these; the API's exception handler turns them into
+``{"code", "message", "detail"}`` and HTML views into a form error or message.
+``code`` is stable (clients depend on it); ``message`` is translated (Korean by default).
+"""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    status = 400
+    code = "invalid"
+    default_message = _("The request is not valid.")
+
+    def __init__(self, message: Any = None, *, code: str | None = None, detail: Any = None):
+        self.message = message if message is not None else self.default_message
+        if code is not None:
+            self.code = code
+        self.detail = detail if detail is not None else {}
+        super().__init__(str(self.message))
+
+
+class ValidationFailed(DomainError):
+    status = 400
+    code = "invalid"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+    default_message = _("Not found.")
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+    default_message = _("You may not do this.")
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+    default_message = _("The request conflicts with the current state.")
+
+
+class ServiceUnavailable(DomainError):
+    status = 503
+    code = "service_unavailable"
+    default_message = _("The service is temporarily unavailable. Please try again shortly.")

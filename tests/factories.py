@@ -1,0 +1,48 @@
+"""Plain factory functions for tests: explicit, no magic."""
+
+from datetime import timedelta
+from itertools import count
+
+from django.utils import timezone
+
+from accounts.enums import Role
+from accounts.models import User
+from contests.enums import ContestStatus, Track
+from contests.models import Contest, Criterion, Division, PrizeTier, Round
+
+_seq = count(1)
+
+
+def user_make(role: str = Role.STUDENT, **fields) -> User:
+    n = next(_seq)
+    fields.setdefault("username", f"{role}{n}")
+    fields.setdefault("email", f"{role}{n}@example.com")
+    fields.setdefault("name", f"{role.title()} {n}")
+    user = User(role=role, **fields)
+    user.set_password("correct-horse-battery")
+    user.save()
+    return user
+
+
+def contest_make(track: str = Track.SMART_CITY, **fields) -> Contest:
+    n = next(_seq)
+    now = timezone.now()
+    fields.setdefault("slug", f"contest-{n}")
+    fields.setdefault("title_ko", f"공모전 {n}")
+    fields.setdefault("title_en", f"Contest {n}")
+    fields.setdefault("status", ContestStatus.OPEN)
+    fields.setdefault("opens_at", now - timedelta(days=1))
+    fields.setdefault("closes_at", now + timedelta(days=1))
+    fields.setdefault("budget", 1_000_000)
+    fields.setdefault("receipt_prefix", f"T{n}-{track}")
+    contest = Contest.objects.create(track=track, **fields)
+    Division.objects.create(contest=contest, code="main", name_ko="일반", name_en="General")
+    rnd = Round.objects.create(contest=contest, code="r1", name_ko="1차", name_en="Round 1",
+                               judges_per_entry=3)
+    Criterion.objects.create(round=rnd, code="quality", name_ko="완성도", name_en="Quality",
+                             max_points=60, order=0)
+    Criterion.objects.create(round=rnd, code="idea", name_ko="창의성", name_en="Idea",
+                             max_points=40, order=1)
+    PrizeTier.objects.create(contest=contest, code="grand", name_ko="대상", name_en="Grand",
+                             count=1, amount=1_000_000)
+    return contest

@@ -1,0 +1,103 @@
+"""Settings load from the environment; production settings are safe (check --deploy)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from config.env import EnvError, env_bool, env_int
+
+ROOT = Path(__file__).resolve().parent.parent
+PROD_ENV = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "x7#k2!pQ9vL0mZ4rT8wY1bN6cH3jF5gD_eS0aU2iO7lK9pQ4zX8cV1bN5mJ3h",
+    "DJANGO_ALLOWED_HOSTS": "contest.example.kr",
+}
+
+
+def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AWS_"))}
+    base.pop("STORAGE_BACKEND", None)
+    return subprocess.run(  # noqa: S603 (our own interpreter, fixed arguments)
+        [sys.executable, "-c", code], cwd=ROOT, env={**base, **env},
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
+
+
+def storage_class(env: dict[str, str]) -> str:
+    result = run_python(
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup();"
+        "from django.core.files.storage import storages;"
+        "s = storages['default']; print(type(s).__module__ + '.' + type(s).__name__);"
+        "print(getattr(s, 'querystring_expire', '-'), getattr(s, 'default_acl', '-'),"
+        " getattr(s, 'file_overwrite', '-'))",
+        env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_default_storage_is_the_filesystem():
+    out = storage_class(PROD_ENV)
+    assert out.splitlines()[0] == "django.core.files.storage.filesystem.FileSystemStorage"
+
+
+def test_s3_storage_is_private_signed_and_short_lived():
+    out = storage_class({**PROD_ENV, "STORAGE_BACKEND": "s3", "AWS_STORAGE_BUCKET_NAME": "b",
+                         "AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9"})
+    cls, options = out.splitlines()
+    assert cls == "storages.backends.s3.S3Storage"
+    assert options == "300 None False"  # 5-minute signed URLs, no public ACL, never overwrite
+
+
+def test_s3_without_bucket_stops_start_up():
+    result = run_python(
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup()",
+        {**PROD_ENV, "STORAGE_BACKEND": "s3"},
+    )
+    assert result.returncode != 0
+    assert "AWS_STORAGE_BUCKET_NAME" in result.stderr
+
+
+def test_missing_secret_key_stops_start_up_outside_debug():
+    env = {**PROD_ENV, "DJANGO_SECRET_KEY": ""}
+    result = run_python(
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup()",
+        env,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is required" in result.stderr
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    result = run_python(
+        "import sys; from django.core.management import execute_from_command_line;"
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings';"
+        "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])",
+        PROD_ENV,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_malformed_boolean_fails_loudly(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "maybe")
+    with pytest.raises(EnvError, match="X_FLAG"):
+        env_bool("X_FLAG")
+    monkeypatch.setenv("X_NUM", "12a")
+    with pytest.raises(EnvError, match="X_NUM"):
+        env_int("X_NUM", 1)
+
+
+def test_argon2_first_kst_korean():
+    from config import settings as prod
+
+    assert prod.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert (settings.TIME_ZONE, settings.USE_TZ, settings.LANGUAGE_CODE) == (
+        "Asia/Seoul", True, "ko",
+    )

@@ -37,12 +37,16 @@ def contest_make(track: str = Track.SMART_CITY, **fields) -> Contest:
     fields.setdefault("receipt_prefix", f"T{n}-{track}")
     contest = Contest.objects.create(track=track, **fields)
     Division.objects.create(contest=contest, code="main", name_ko="일반", name_en="General")
-    rnd = Round.objects.create(contest=contest, code="r1", name_ko="1차", name_en="Round 1",
-                               judges_per_entry=3)
-    Criterion.objects.create(round=rnd, code="quality", name_ko="완성도", name_en="Quality",
-                             max_points=60, order=0)
-    Criterion.objects.create(round=rnd, code="idea", name_ko="창의성", name_en="Idea",
-                             max_points=40, order=1)
-    PrizeTier.objects.create(contest=contest, code="grand", name_ko="대상", name_en="Grand",
-                             count=1, amount=1_000_000)
+    rnd = Round.objects.create(
+        contest=contest, code="r1", name_ko="1차", name_en="Round 1", judges_per_entry=3
+    )
+    Criterion.objects.create(
+        round=rnd, code="quality", name_ko="완성도", name_en="Quality", max_points=60, order=0
+    )
+    Criterion.objects.create(
+        round=rnd, code="idea", name_ko="창의성", name_en="Idea", max_points=40, order=1
+    )
+    PrizeTier.objects.create(
+        contest=contest, code="grand", name_ko="대상", name_en="Grand", count=1, amount=1_000_000
+    )
     return contest

@@ -22,11 +22,14 @@ def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AWS_"))}
     base.pop("STORAGE_BACKEND", None)
     return subprocess.run(  # noqa: S603 (our own interpreter, fixed arguments)
-        [sys.executable, "-c", code], cwd=ROOT, env={**base, **env},
-        capture_output=True, text=True, timeout=120, check=False,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
-
-
 
 
 def storage_class(env: dict[str, str]) -> str:
@@ -48,8 +51,14 @@ def test_default_storage_is_the_filesystem():
 
 
 def test_s3_storage_is_private_signed_and_short_lived():
-    out = storage_class({**PROD_ENV, "STORAGE_BACKEND": "s3", "AWS_STORAGE_BUCKET_NAME": "b",
-                         "AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9"})
+    out = storage_class(
+        {
+            **PROD_ENV,
+            "STORAGE_BACKEND": "s3",
+            "AWS_STORAGE_BUCKET_NAME": "b",
+            "AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9",
+        }
+    )
     cls, options = out.splitlines()
     assert cls == "storages.backends.s3.S3Storage"
     assert options == "300 None False"  # 5-minute signed URLs, no public ACL, never overwrite
@@ -99,5 +108,7 @@ def test_argon2_first_kst_korean():
 
     assert prod.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
     assert (settings.TIME_ZONE, settings.USE_TZ, settings.LANGUAGE_CODE) == (
-        "Asia/Seoul", True, "ko",
+        "Asia/Seoul",
+        True,
+        "ko",
     )

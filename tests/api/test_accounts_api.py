@@ -6,8 +6,12 @@ from tests.conftest import client_for
 pytestmark = pytest.mark.django_db
 
 VALID = {
-    "username": "jimin", "password": "smart-city-2021!", "email": "jimin@example.com",
-    "name": "박지민", "phone": "010-1234-5678", "role": "student",
+    "username": "jimin",
+    "password": "smart-city-2021!",
+    "email": "jimin@example.com",
+    "name": "박지민",
+    "phone": "010-1234-5678",
+    "role": "student",
 }
 
 
@@ -74,8 +78,11 @@ def test_token_and_me(api, student):
     me = api.get("/api/v1/me/")
     assert me.status_code == 200
     assert me.json() == {
-        "id": student.id, "username": student.username, "name": student.name,
-        "email": student.email, "roles": ["student"],
+        "id": student.id,
+        "username": student.username,
+        "name": student.name,
+        "email": student.email,
+        "roles": ["student"],
     }
 
 
@@ -88,8 +95,11 @@ def test_wrong_password(api, student):
 def test_me_anonymous_is_401_with_error_shape(api):
     response = api.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 401
-    assert response.json() == {"code": "not_authenticated", "message": "Log in to continue.",
-                               "detail": {}}
+    assert response.json() == {
+        "code": "not_authenticated",
+        "message": "Log in to continue.",
+        "detail": {},
+    }
 
 
 def test_me_roles_for_each_staff_role(organizer, judge):

@@ -35,12 +35,21 @@ def test_detail_has_the_whole_configuration(api, wsce):
     assert response.status_code == 200
     body = response.json()
     assert set(body) == LIST_FIELDS | {
-        "results_at", "budget", "prize_total", "rules", "divisions", "rounds", "prize_tiers",
+        "results_at",
+        "budget",
+        "prize_total",
+        "rules",
+        "divisions",
+        "rounds",
+        "prize_tiers",
     }
     assert body["budget"] == 290_000_000
     assert body["prize_total"] == 290_000_000
     assert body["divisions"][0] == {
-        "code": "mobility", "name": "모빌리티", "birth_year_min": None, "birth_year_max": None,
+        "code": "mobility",
+        "name": "모빌리티",
+        "birth_year_min": None,
+        "birth_year_max": None,
     }
     r1 = body["rounds"][0]
     assert {"id", "code", "name", "judges_per_entry", "method", "rubric"} <= set(r1)
@@ -48,8 +57,14 @@ def test_detail_has_the_whole_configuration(api, wsce):
     assert r1["rubric"][0] == {"code": "creativity", "name": "창의성", "max_points": 25}
     assert sum(c["max_points"] for c in r1["rubric"]) == 100
     assert body["prize_tiers"][0] == {
-        "code": "grand", "name": "대상 (국토교통부 장관상)", "count": 1, "amount": 50_000_000,
-        "total": 50_000_000, "division": None, "min_score": None, "kind": "prize",
+        "code": "grand",
+        "name": "대상 (국토교통부 장관상)",
+        "count": 1,
+        "amount": 50_000_000,
+        "total": 50_000_000,
+        "division": None,
+        "min_score": None,
+        "kind": "prize",
     }
 
 

@@ -7,8 +7,13 @@ def test_openapi_schema_lists_the_contract(client):
     response = client.get("/api/v1/schema/?format=json")
     assert response.status_code == 200
     paths = response.json()["paths"]
-    for path in ["/api/v1/contests/", "/api/v1/contests/{slug}/", "/api/v1/auth/register/",
-                 "/api/v1/auth/token/", "/api/v1/me/"]:
+    for path in [
+        "/api/v1/contests/",
+        "/api/v1/contests/{slug}/",
+        "/api/v1/auth/register/",
+        "/api/v1/auth/token/",
+        "/api/v1/me/",
+    ]:
         assert path in paths
 
 

@@ -79,9 +79,10 @@ def test_organizer_configures_a_contest_in_the_admin(client, organizer, wsce):
     # An organizer sees only the contests they run.
     listing = client.get(reverse("admin:contests_contest_changelist")).content.decode()
     assert smart.title_ko in listing and drawing.title_ko not in listing
-    assert client.get(
-        reverse("admin:contests_contest_change", args=[drawing.pk])
-    ).status_code in (302, 404)
+    assert client.get(reverse("admin:contests_contest_change", args=[drawing.pk])).status_code in (
+        302,
+        404,
+    )
 
 
 def test_admin_refuses_a_rubric_that_does_not_sum_to_100(client, organizer, wsce):
@@ -94,19 +95,33 @@ def test_admin_refuses_a_rubric_that_does_not_sum_to_100(client, organizer, wsce
     rnd = smart.rounds.get(code="r1")
     criteria = list(rnd.criteria.order_by("order"))
     data = {
-        "contest": smart.pk, "code": rnd.code, "name_ko": rnd.name_ko, "name_en": rnd.name_en,
-        "order": rnd.order, "judges_per_entry": 3, "method": rnd.method,
-        "tie_break": '["feasibility", "creativity"]', "advance_count": 30, "weight": "30",
-        "criteria-TOTAL_FORMS": len(criteria), "criteria-INITIAL_FORMS": len(criteria),
-        "criteria-MIN_NUM_FORMS": 0, "criteria-MAX_NUM_FORMS": 1000,
+        "contest": smart.pk,
+        "code": rnd.code,
+        "name_ko": rnd.name_ko,
+        "name_en": rnd.name_en,
+        "order": rnd.order,
+        "judges_per_entry": 3,
+        "method": rnd.method,
+        "tie_break": '["feasibility", "creativity"]',
+        "advance_count": 30,
+        "weight": "30",
+        "criteria-TOTAL_FORMS": len(criteria),
+        "criteria-INITIAL_FORMS": len(criteria),
+        "criteria-MIN_NUM_FORMS": 0,
+        "criteria-MAX_NUM_FORMS": 1000,
     }
     for i, c in enumerate(criteria):
-        data.update({
-            f"criteria-{i}-id": c.pk, f"criteria-{i}-round": rnd.pk, f"criteria-{i}-code": c.code,
-            f"criteria-{i}-name_ko": c.name_ko, f"criteria-{i}-name_en": c.name_en,
-            f"criteria-{i}-max_points": c.max_points + (5 if i == 0 else 0),
-            f"criteria-{i}-order": c.order,
-        })
+        data.update(
+            {
+                f"criteria-{i}-id": c.pk,
+                f"criteria-{i}-round": rnd.pk,
+                f"criteria-{i}-code": c.code,
+                f"criteria-{i}-name_ko": c.name_ko,
+                f"criteria-{i}-name_en": c.name_en,
+                f"criteria-{i}-max_points": c.max_points + (5 if i == 0 else 0),
+                f"criteria-{i}-order": c.order,
+            }
+        )
     response = client.post(reverse("admin:contests_round_change", args=[rnd.pk]), data)
     assert response.status_code == 200  # the form comes back with the error
     assert "배점 합계가 105점입니다" in response.content.decode()

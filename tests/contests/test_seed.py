@@ -56,7 +56,12 @@ def test_track_d_tiers_per_age_division(wsce):
 def test_divisions_and_birth_years(wsce):
     smart, drawing = wsce
     assert [d.code for d in smart.divisions.order_by("order")] == [
-        "mobility", "healthcare", "education", "energy", "culture", "governance",
+        "mobility",
+        "healthcare",
+        "education",
+        "energy",
+        "culture",
+        "governance",
     ]
     assert [
         (d.code, d.birth_year_min, d.birth_year_max) for d in drawing.divisions.order_by("order")
@@ -64,19 +69,24 @@ def test_divisions_and_birth_years(wsce):
 
 
 def test_rounds_and_rubrics(wsce):
-    smart, drawing = wsce
-    rounds = {
-        (r.contest.slug, r.code): r for r in Round.objects.select_related("contest")
-    }
+    rounds = {(r.contest.slug, r.code): r for r in Round.objects.select_related("contest")}
     r1, r2 = rounds[(SMART_CITY, "r1")], rounds[(SMART_CITY, "r2")]
     assert (r1.judges_per_entry, r1.advance_count, r1.weight) == (3, 30, 30)
     assert (r2.judges_per_entry, r2.method, r2.weight) == (None, "mean", 70)
     assert r1.tie_break == ["feasibility", "creativity"]
     assert {c.code: c.max_points for c in r1.criteria.all()} == {
-        "creativity": 25, "feasibility": 25, "demo_plan": 20, "impact": 20, "completeness": 10,
+        "creativity": 25,
+        "feasibility": 25,
+        "demo_plan": 20,
+        "impact": 20,
+        "completeness": 10,
     }
     assert {c.code: c.max_points for c in r2.criteria.all()} == {
-        "creativity": 20, "feasibility": 25, "demo_plan": 20, "impact": 20, "presentation": 15,
+        "creativity": 20,
+        "feasibility": 25,
+        "demo_plan": 20,
+        "impact": 20,
+        "presentation": 15,
     }
     prelim, final = rounds[(DRAWING, "prelim")], rounds[(DRAWING, "final")]
     assert (prelim.judges_per_entry, prelim.advance_percent, prelim.per_division) == (3, 10, True)
@@ -85,7 +95,9 @@ def test_rounds_and_rubrics(wsce):
     assert prelim.tie_break == ["creativity", "theme"]
     for rnd in (prelim, final):
         assert {c.code: c.max_points for c in rnd.criteria.all()} == {
-            "theme": 40, "creativity": 30, "technique": 30,
+            "theme": 40,
+            "creativity": 30,
+            "technique": 30,
         }
     totals = Criterion.objects.values("round").annotate(n=Count("id"))
     assert len(totals) == 4
@@ -100,9 +112,7 @@ def test_2021_schedule_in_kst(wsce):
 
 
 def _counts():
-    return tuple(
-        m.objects.count() for m in (Contest, Division, Round, Criterion, PrizeTier, User)
-    )
+    return tuple(m.objects.count() for m in (Contest, Division, Round, Criterion, PrizeTier, User))
 
 
 def test_seed_is_idempotent(db):
@@ -119,7 +129,10 @@ def test_demo_seed_is_idempotent_and_opens_submissions_now(db, settings):
     call_command("seed_wsce2021", "--demo")
     assert _counts() == first
     assert set(User.objects.values_list("role", flat=True)) == {
-        "organizer", "judge", "student", "guardian",
+        "organizer",
+        "judge",
+        "student",
+        "guardian",
     }
     for contest in Contest.objects.all():
         assert submissions_open(contest)
@@ -140,7 +153,7 @@ def test_demo_seed_refused_outside_debug(db, settings):
 
 def test_demo_shift_keeps_distances(db):
     now = datetime(2026, 11, 26, 10, 0, tzinfo=KST)
-    smart, drawing = wsce2021_seed(demo_now=now)
+    smart, _drawing = wsce2021_seed(demo_now=now)
     assert smart.closes_at.astimezone(KST) == datetime(2026, 12, 10, 23, 59, 59, tzinfo=KST)
     r1 = smart.rounds.get(code="r1")
     # 2021: deadline 07-31 23:59:59, round 1 judging opens 08-02 00:00 → 1 day 1 second later

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api.views import accounts, contests
+from api.views import accounts, contests, entries
 
 urlpatterns = [
     path("auth/register/", accounts.RegisterView.as_view(), name="api-register"),
@@ -9,6 +9,50 @@ urlpatterns = [
     path("me/", accounts.MeView.as_view(), name="api-me"),
     path("contests/", contests.ContestListView.as_view(), name="api-contest-list"),
     path("contests/<slug:slug>/", contests.ContestDetailView.as_view(), name="api-contest-detail"),
+    path("me/verification/", entries.VerificationSendView.as_view(), name="api-verify-send"),
+    path(
+        "me/verification/confirm/",
+        entries.VerificationConfirmView.as_view(),
+        name="api-verify-confirm",
+    ),
+    path(
+        "contests/<slug:slug>/entries/",
+        entries.ContestEntriesView.as_view(),
+        name="api-contest-entries",
+    ),
+    path("entries/", entries.EntryListView.as_view(), name="api-entry-list"),
+    path("entries/<str:entry_id>/", entries.EntryDetailView.as_view(), name="api-entry-detail"),
+    path(
+        "entries/<str:entry_id>/uploads/",
+        entries.UploadRequestView.as_view(),
+        name="api-upload-request",
+    ),
+    path(
+        "entries/<str:entry_id>/uploads/<str:upload_id>/complete/",
+        entries.UploadCompleteView.as_view(),
+        name="api-upload-complete",
+    ),
+    path(
+        "entries/<str:entry_id>/files/<str:file_id>/",
+        entries.EntryFileView.as_view(),
+        name="api-entry-file",
+    ),
+    path(
+        "entries/<str:entry_id>/submit/", entries.EntrySubmitView.as_view(), name="api-entry-submit"
+    ),
+    path(
+        "entries/<str:entry_id>/withdraw/",
+        entries.EntryWithdrawView.as_view(),
+        name="api-entry-withdraw",
+    ),
+    path(
+        "entries/<str:entry_id>/screen/", entries.EntryScreenView.as_view(), name="api-entry-screen"
+    ),
+    path(
+        "entries/<str:entry_id>/extension/",
+        entries.EntryExtensionView.as_view(),
+        name="api-entry-extension",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

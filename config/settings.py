@@ -123,6 +123,8 @@ if STORAGE_BACKEND == "filesystem":
         "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": "/" + MEDIA_URL},
     }
 elif STORAGE_BACKEND == "s3":
+    from botocore.config import Config as _BotoConfig
+
     _default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -137,6 +139,17 @@ elif STORAGE_BACKEND == "s3":
             "file_overwrite": False,
             "signature_version": "s3v4",
             "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE", "path"),
+            # Storage down or slow answers 503 within seconds (DOMAIN §10 "Data"). Given a
+            # client_config, django-storages no longer applies addressing_style and
+            # signature_version itself, so the Config repeats them.
+            "client_config": _BotoConfig(
+                connect_timeout=2,
+                read_timeout=5,
+                # two attempts in all (botocore's "max_attempts" would mean two *retries*)
+                retries={"total_max_attempts": 2, "mode": "standard"},
+                s3={"addressing_style": env_str("AWS_S3_ADDRESSING_STYLE", "path")},
+                signature_version="s3v4",
+            ),
         },
     }
     if not _default_storage["OPTIONS"]["bucket_name"]:
@@ -184,6 +197,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "ENUM_NAME_OVERRIDES": {
+        "ContestStatusEnum": "contests.enums.ContestStatus",
+        "EntryStatusEnum": "submissions.enums.EntryStatus",
+        "FileStatusEnum": "submissions.enums.FileStatus",
+    },
 }
 
 # Security. Production runs behind TLS; `manage.py check --deploy` must be clean there.

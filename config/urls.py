@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from accounts import views as account_views
 from contests import views as contest_views
 
 admin.site.site_header = _("gongmo administration")
@@ -14,7 +15,10 @@ urlpatterns = [
     path("contests/<slug:slug>/", contest_views.contest_detail, name="contest-detail"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("register/", account_views.register, name="register"),
+    path("", include("submissions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
+    path("", include("submissions.storage_urls")),  # filesystem mode's upload/download
 ]

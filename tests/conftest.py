@@ -6,6 +6,8 @@ from accounts.enums import Role
 from contests.seed import wsce2021_seed
 from tests.factories import user_make
 
+pytest_plugins = ["tests.s3server"]  # moto's server mode: the S3 endpoint of the tests
+
 
 @pytest.fixture
 def api():

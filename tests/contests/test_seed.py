@@ -137,6 +137,15 @@ def test_demo_seed_is_idempotent_and_opens_submissions_now(db, settings):
     for contest in Contest.objects.all():
         assert submissions_open(contest)
         assert contest.organizers.filter(username="organizer").exists()
+    # Demo entries with real generated files, created once.
+    from submissions.models import Entry
+
+    assert Entry.objects.filter(contest__slug=SMART_CITY).count() == 4
+    assert Entry.objects.filter(contest__slug=DRAWING, status="submitted").count() == 6
+    assert all(e.files.filter(status="accepted").count() == 1 for e in Entry.objects.all())
+    assert set(
+        Entry.objects.filter(contest__slug=DRAWING).values_list("division__code", flat=True)
+    ) == {"preschool", "lower", "upper"}
     # The birth-year divisions stay those of the 2021 contest.
     drawing = Contest.objects.get(slug=DRAWING)
     assert drawing.divisions.get(code="preschool").birth_year_min == 2015

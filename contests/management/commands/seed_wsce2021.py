@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from contests.demo import demo_users_seed
@@ -18,6 +19,15 @@ class Command(BaseCommand):
             "--password", default="wsce2021-demo", help="password for every demo login (demo only)"
         )
         parser.add_argument(
+            "--proposals",
+            type=int,
+            default=4,
+            help="demo team entries (Track S), with generated proposal PDFs",
+        )
+        parser.add_argument(
+            "--drawings", type=int, default=6, help="demo drawings (Track D), with generated images"
+        )
+        parser.add_argument(
             "--force", action="store_true", help="allow --demo outside DEBUG (never on a real site)"
         )
 
@@ -34,3 +44,17 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo logins (password for all: {opts['password']})")
             for role, username in logins:
                 self.stdout.write(f"  {role:<10} {username}")
+            from submissions.demo import demo_entries_seed
+
+            with override_settings(  # receipts of demo entries are not worth printing
+                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
+            ):
+                made = demo_entries_seed(
+                    smart=contests[0],
+                    drawing=contests[1],
+                    proposals=opts["proposals"],
+                    drawings=opts["drawings"],
+                    password=opts["password"],
+                )
+            if any(made):
+                self.stdout.write(f"demo entries: {made[0]} proposals, {made[1]} drawings")

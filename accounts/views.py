@@ -1,0 +1,26 @@
+from django.contrib.auth import login
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from accounts.forms import RegisterForm
+from accounts.services import user_register
+from core.errors import DomainError
+
+
+def register(request):
+    form = RegisterForm(request.POST or None, initial={"role": request.GET.get("role")})
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = user_register(**form.cleaned_data)
+        except DomainError as error:
+            for field, msgs in (error.detail or {}).items():
+                form.add_error(field if field in form.fields else None, msgs)
+            if not error.detail:
+                form.add_error(None, str(error.message))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+                return redirect(next_url)
+            return redirect("my-entries")
+    return render(request, "registration/register.html", {"form": form, "next": next_url})

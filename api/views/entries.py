@@ -1,0 +1,201 @@
+"""Entry endpoints: parse → one service or selector → render."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.entry_serializers import (
+    CodeSerializer,
+    EntrySerializer,
+    EntryWriteSerializer,
+    ExtensionSerializer,
+    FileSerializer,
+    ScreenSerializer,
+    UploadRequestSerializer,
+)
+from contests.selectors import contests_visible_to
+from submissions.selectors import entries_visible_to, entries_with_details, entry_get_visible
+from submissions.services import entries as entry_services
+from submissions.services import files as file_services
+from submissions.services.verification import guardian_code_send, guardian_code_verify
+
+
+def _entry_response(user, entry_id, code=status.HTTP_200_OK) -> Response:
+    return Response(EntrySerializer(entry_get_visible(user, entry_id)).data, status=code)
+
+
+class ContestEntriesView(APIView):
+    @extend_schema(request=EntryWriteSerializer, responses={201: EntrySerializer})
+    def post(self, request, slug):
+        contest = get_object_or_404(contests_visible_to(request.user), slug=slug)
+        payload = EntryWriteSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data, _fields = payload.to_input()
+        entry = entry_services.entry_create(user=request.user, contest=contest, data=data)
+        return _entry_response(request.user, entry.pk, status.HTTP_201_CREATED)
+
+
+class EntryListView(generics.ListAPIView):
+    """Own entries; organizers also see their contests' entries (?contest=&division=&status=)."""
+
+    serializer_class = EntrySerializer
+
+    def get_queryset(self):
+        qs = entries_visible_to(self.request.user)
+        params = self.request.query_params
+        if params.get("contest"):
+            qs = qs.filter(contest__slug=params["contest"])
+        if params.get("division"):
+            qs = qs.filter(division__code=params["division"])
+        if params.get("status"):
+            qs = qs.filter(status=params["status"])
+        return entries_with_details(qs).order_by("-created_at", "id")
+
+
+class EntryDetailView(APIView):
+    @extend_schema(responses=EntrySerializer)
+    def get(self, request, entry_id):
+        return _entry_response(request.user, entry_id)
+
+    @extend_schema(request=EntryWriteSerializer, responses=EntrySerializer)
+    def patch(self, request, entry_id):
+        entry = entry_get_visible(request.user, entry_id)
+        payload = EntryWriteSerializer(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        data, fields = payload.to_input()
+        entry_services.entry_update(user=request.user, entry=entry, data=data, fields=fields)
+        return _entry_response(request.user, entry_id)
+
+
+class UploadRequestView(APIView):
+    @extend_schema(
+        request=UploadRequestSerializer,
+        responses={
+            201: inline_serializer(
+                "UploadTicket",
+                {
+                    "upload_id": serializers.UUIDField(),
+                    "method": serializers.CharField(),
+                    "url": serializers.CharField(),
+                    "fields": serializers.DictField(),
+                    "expires_at": serializers.DateTimeField(),
+                },
+            )
+        },
+    )
+    def post(self, request, entry_id):
+        entry = entry_get_visible(request.user, entry_id)
+        payload = UploadRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        record, ticket = file_services.upload_request(
+            user=request.user, entry=entry, **payload.validated_data
+        )
+        return Response(
+            {
+                "upload_id": record.pk,
+                "method": ticket.method,
+                "url": request.build_absolute_uri(ticket.url),  # S3's absolute URL stays as is
+                "fields": ticket.fields,
+                "expires_at": ticket.expires_at,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class UploadCompleteView(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: inline_serializer("UploadComplete", {"file": FileSerializer()})},
+    )
+    def post(self, request, entry_id, upload_id):
+        entry = entry_get_visible(request.user, entry_id)
+        record = file_services.upload_confirm(user=request.user, entry=entry, upload_id=upload_id)
+        return Response({"file": FileSerializer(record).data})
+
+
+class EntryFileView(APIView):
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "FileUrl",
+                {"url": serializers.CharField(), "expires_in": serializers.IntegerField()},
+            )
+        }
+    )
+    def get(self, request, entry_id, file_id):
+        """A short-lived signed URL of the original file, for its owner and organizers."""
+        entry = entry_get_visible(request.user, entry_id)
+        url, expires_in = file_services.file_url(user=request.user, entry=entry, file_id=file_id)
+        return Response({"url": url, "expires_in": expires_in})
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, entry_id, file_id):
+        entry = entry_get_visible(request.user, entry_id)
+        file_services.file_delete(user=request.user, entry=entry, file_id=file_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EntrySubmitView(APIView):
+    @extend_schema(request=None, responses=EntrySerializer)
+    def post(self, request, entry_id):
+        entry = entry_get_visible(request.user, entry_id)
+        entry_services.entry_submit(user=request.user, entry=entry)
+        return _entry_response(request.user, entry_id)
+
+
+class EntryWithdrawView(APIView):
+    @extend_schema(request=None, responses=EntrySerializer)
+    def post(self, request, entry_id):
+        entry = entry_get_visible(request.user, entry_id)
+        entry_services.entry_withdraw(user=request.user, entry=entry)
+        return _entry_response(request.user, entry_id)
+
+
+class EntryScreenView(APIView):
+    @extend_schema(request=ScreenSerializer, responses=EntrySerializer)
+    def post(self, request, entry_id):
+        entry = entry_get_visible(request.user, entry_id)
+        payload = ScreenSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        entry_services.entry_screen(user=request.user, entry=entry, **payload.validated_data)
+        return _entry_response(request.user, entry_id)
+
+
+class EntryExtensionView(APIView):
+    @extend_schema(request=ExtensionSerializer, responses=EntrySerializer)
+    def post(self, request, entry_id):
+        entry = entry_get_visible(request.user, entry_id)
+        payload = ExtensionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        entry_services.entry_extension_grant(
+            user=request.user, entry=entry, **payload.validated_data
+        )
+        return _entry_response(request.user, entry_id)
+
+
+class VerificationSendView(APIView):
+    @extend_schema(
+        request=None,
+        responses={
+            202: inline_serializer("VerificationSent", {"sent_to": serializers.CharField()})
+        },
+    )
+    def post(self, request):
+        verification = guardian_code_send(user=request.user)
+        return Response({"sent_to": verification.destination}, status=status.HTTP_202_ACCEPTED)
+
+
+class VerificationConfirmView(APIView):
+    @extend_schema(
+        request=CodeSerializer,
+        responses={
+            200: inline_serializer("Verified", {"verified_at": serializers.DateTimeField()})
+        },
+    )
+    def post(self, request):
+        payload = CodeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        verified_at = guardian_code_verify(user=request.user, code=payload.validated_data["code"])
+        return Response({"verified_at": verified_at})

@@ -1,0 +1,511 @@
+"""Creating, editing, submitting and withdrawing entries; organizer screening and extensions."""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.enums import Role
+from contests.enums import Track
+from contests.models import Contest, Division
+from contests.permissions import is_contest_organizer
+from core.audit import audit_record
+from core.errors import Forbidden, NotFound, ValidationFailed
+from core.tasks import run_after_commit
+from submissions.consents import ALLOWED_BY_TRACK, CONSENT_VERSIONS, REQUIRED_BY_TRACK
+from submissions.enums import (
+    ENTRANT_EDITABLE,
+    WITHDRAWABLE,
+    ConsentKind,
+    EntryStatus,
+    FileSlot,
+    FileStatus,
+)
+from submissions.errors import (
+    AlreadyEntered,
+    AlreadyOnTeam,
+    EntryLocked,
+    IncompleteEntry,
+    IneligibleAge,
+    SubmissionsClosed,
+    VerificationRequired,
+    WrongRole,
+)
+from submissions.models import Child, Consent, Entry, ReceiptCounter, TeamMember
+from submissions.permissions import entry_deadline_open, is_entry_owner
+from submissions.services.verification import guardian_verified_at
+
+MAX_ABSTRACT = 1000
+MAX_DRAWING_TITLE = 50
+MAX_DRAWING_DESCRIPTION = 300
+TEAM_SIZE = (2, 5)  # a leader and 1-4 members
+
+
+@dataclass
+class MemberInput:
+    name: str
+    university: str
+    department: str
+    email: str
+    phone: str
+    is_leader: bool = False
+    is_student: bool = True
+
+
+@dataclass
+class ChildInput:
+    name: str
+    birth_date: date
+    school: str = ""
+    grade: str = ""
+    relationship: str = ""
+
+
+@dataclass
+class EntryInput:
+    """What an entrant sends; fields of the other track are ignored."""
+
+    title: str = ""
+    description: str = ""
+    team_name: str = ""
+    theme: str = ""
+    video_url: str = ""
+    members: list[MemberInput] | None = None
+    child: ChildInput | None = None
+    consents: dict[str, bool] = field(default_factory=dict)
+
+
+# ---- validation ---------------------------------------------------------------------------
+
+
+def _require_text(errors: dict, name: str, value: str, max_len: int, *, required=True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        errors[name] = [_("This field is required.")]
+    elif len(value) > max_len:
+        errors[name] = [_("At most %(n)d characters.") % {"n": max_len}]
+    return value
+
+
+def _validate_members(members: list[MemberInput] | None, errors: dict) -> list[MemberInput]:
+    members = members or []
+    low, high = TEAM_SIZE
+    if not low <= len(members) <= high:
+        errors["members"] = [_("A team has a leader and 1 to 4 members (2 to 5 people).")]
+        return members
+    if sum(1 for m in members if m.is_leader) != 1:
+        errors["members"] = [_("Mark exactly one member as the team leader.")]
+    seen: set[str] = set()
+    for i, m in enumerate(members):
+        member_errors: dict = {}
+        m.name = _require_text(member_errors, "name", m.name, 50)
+        m.university = _require_text(member_errors, "university", m.university, 100)
+        m.department = _require_text(member_errors, "department", m.department, 100)
+        m.phone = _require_text(member_errors, "phone", m.phone, 30)
+        m.email = (m.email or "").strip().lower()
+        try:
+            validate_email(m.email)
+        except DjangoValidationError:
+            member_errors["email"] = [_("Enter a valid email address.")]
+        if m.email in seen:
+            member_errors["email"] = [_("Each member needs their own email address.")]
+        seen.add(m.email)
+        if member_errors:
+            errors.setdefault("member_errors", {})[str(i)] = member_errors
+    return members
+
+
+def division_for_birth_date(contest: Contest, birth_date: date) -> Division:
+    """Track D age division from the birth year (DOMAIN §2); outside every division: refused."""
+    for division in contest.divisions.all():
+        if (
+            division.birth_year_min is not None
+            and division.birth_year_min <= birth_date.year <= division.birth_year_max
+        ):
+            return division
+    raise IneligibleAge(
+        detail={
+            "birth_date": [_("Children born in %(year)d cannot enter.") % {"year": birth_date.year}]
+        }
+    )
+
+
+def _validate(
+    contest: Contest, data: EntryInput, *, creating: bool
+) -> tuple[dict, Division | None]:
+    errors: dict = {}
+    division = None
+    unknown = set(data.consents) - set(ALLOWED_BY_TRACK[contest.track])
+    if unknown:
+        errors["consents"] = [_("Unknown consent: %(k)s") % {"k": ", ".join(sorted(unknown))}]
+    if contest.track == Track.SMART_CITY:
+        data.team_name = _require_text(errors, "team_name", data.team_name, 100)
+        data.title = _require_text(errors, "title", data.title, 200)
+        data.description = _require_text(
+            errors, "abstract", data.description, MAX_ABSTRACT, required=False
+        )
+        data.members = _validate_members(data.members, errors)
+        division = contest.divisions.filter(code=data.theme).first()
+        if division is None:
+            errors["theme"] = [_("Choose one of the contest's themes.")]
+    else:
+        data.title = _require_text(errors, "title", data.title, MAX_DRAWING_TITLE)
+        data.description = _require_text(
+            errors, "description", data.description, MAX_DRAWING_DESCRIPTION, required=False
+        )
+        if creating:
+            child = data.child
+            if child is None:
+                errors["child"] = [_("Tell us about the child.")]
+            else:
+                child_errors: dict = {}
+                child.name = _require_text(child_errors, "name", child.name, 50)
+                child.school = _require_text(
+                    child_errors, "school", child.school, 100, required=False
+                )
+                child.grade = _require_text(child_errors, "grade", child.grade, 20, required=False)
+                if child_errors:
+                    errors["child"] = child_errors
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), detail=errors)
+    if contest.track == Track.DRAWING and creating:
+        division = division_for_birth_date(contest, data.child.birth_date)
+    return errors, division
+
+
+# ---- helpers ------------------------------------------------------------------------------
+
+
+def _check_open(entry: Entry) -> None:
+    if not entry_deadline_open(entry):
+        raise SubmissionsClosed()
+    if entry.status not in ENTRANT_EDITABLE:
+        raise EntryLocked()
+
+
+def _set_members(entry: Entry, members: list[MemberInput]) -> None:
+    entry.members.all().delete()
+    try:
+        with transaction.atomic():
+            TeamMember.objects.bulk_create(
+                [
+                    TeamMember(
+                        entry=entry,
+                        contest=entry.contest,
+                        order=i,
+                        name=m.name,
+                        university=m.university,
+                        department=m.department,
+                        email=m.email,
+                        phone=m.phone,
+                        is_leader=m.is_leader,
+                        is_student=m.is_student,
+                    )
+                    for i, m in enumerate(members)
+                ]
+            )
+    except IntegrityError as exc:
+        taken = sorted(
+            TeamMember.objects.filter(
+                contest=entry.contest, active=True, email__in=[m.email for m in members]
+            )
+            .exclude(entry=entry)
+            .values_list("email", flat=True)
+        )
+        raise AlreadyOnTeam(detail={"emails": taken}) from exc
+
+
+def _set_consents(entry: Entry, consents: dict[str, bool], user) -> None:
+    now = timezone.now()
+    verified = guardian_verified_at(user) if entry.contest.track == Track.DRAWING else None
+    for kind, given in consents.items():
+        if not given:  # withdrawing a consent removes its evidence row
+            entry.consents.filter(kind=kind).delete()
+            continue
+        if entry.consents.filter(kind=kind).exists():
+            continue
+        Consent.objects.create(
+            entry=entry,
+            kind=kind,
+            text_version=CONSENT_VERSIONS[kind],
+            given_by=user,
+            given_at=now,
+            verification_method="email" if kind == ConsentKind.GUARDIAN and verified else "",
+            verified_at=verified if kind == ConsentKind.GUARDIAN else None,
+        )
+
+
+def entry_seal_compute(entry: Entry) -> str:
+    """SHA-256 over the entry id and every stored file's slot, size and SHA-256."""
+    files = sorted(
+        (f.slot, f.sha256, f.size)
+        for f in entry.files.exclude(status=FileStatus.PENDING).only("slot", "sha256", "size")
+    )
+    canonical = json.dumps({"entry": str(entry.pk), "files": files}, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def entry_reseal(entry: Entry, *, actor) -> None:
+    """A submitted entry edited before the deadline gets a new seal; the change is audited."""
+    if entry.status != EntryStatus.SUBMITTED:
+        return
+    before = entry.seal_sha256
+    entry.seal_sha256 = entry_seal_compute(entry)
+    if entry.seal_sha256 != before:
+        entry.save(update_fields=["seal_sha256", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="entry.reseal",
+            target=entry,
+            contest=entry.contest,
+            before={"seal": before},
+            after={"seal": entry.seal_sha256},
+        )
+
+
+# ---- entrant services ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def entry_create(*, user, contest: Contest, data: EntryInput) -> Entry:
+    expected_role = Role.STUDENT if contest.track == Track.SMART_CITY else Role.GUARDIAN
+    if user.role != expected_role:
+        raise WrongRole()
+    probe = Entry(contest=contest)
+    if not entry_deadline_open(probe):
+        raise SubmissionsClosed()
+    _errors, division = _validate(contest, data, creating=True)
+    child = None
+    if contest.track == Track.DRAWING:
+        c = data.child
+        child, _created = Child.objects.get_or_create(
+            guardian=user,
+            name=c.name,
+            birth_date=c.birth_date,
+            defaults={"school": c.school, "grade": c.grade, "relationship": c.relationship},
+        )
+        if (
+            Entry.objects.filter(contest=contest, child=child)
+            .exclude(status__in=(EntryStatus.DRAFT, EntryStatus.WITHDRAWN))
+            .exists()
+        ):
+            raise AlreadyEntered()
+    entry = Entry.objects.create(
+        contest=contest,
+        owner=user,
+        division=division,
+        title=data.title,
+        description=data.description,
+        team_name=data.team_name,
+        child=child,
+        video_url=data.video_url,
+    )
+    if contest.track == Track.SMART_CITY:
+        _set_members(entry, data.members)
+    _set_consents(entry, data.consents, user)
+    return entry
+
+
+@transaction.atomic
+def entry_update(*, user, entry: Entry, data: EntryInput, fields: set[str]) -> Entry:
+    """Change the given fields of one's entry, until the deadline (also after submitting)."""
+    entry = Entry.objects.select_for_update().select_related("contest").get(pk=entry.pk)
+    if not is_entry_owner(user, entry):
+        raise NotFound()
+    _check_open(entry)
+    contest = entry.contest
+    current = EntryInput(
+        title=entry.title,
+        description=entry.description,
+        team_name=entry.team_name,
+        theme=entry.division.code,
+        video_url=entry.video_url,
+        members=[
+            MemberInput(
+                m.name, m.university, m.department, m.email, m.phone, m.is_leader, m.is_student
+            )
+            for m in entry.members.all()
+        ],
+    )
+    for name in fields - {"consents", "child"}:
+        setattr(current, name, getattr(data, name))
+    _errors, division = _validate(contest, current, creating=False)
+    entry.title, entry.description = current.title, current.description
+    entry.team_name, entry.video_url = current.team_name, current.video_url
+    if contest.track == Track.SMART_CITY:
+        entry.division = division
+    entry.save(
+        update_fields=["title", "description", "team_name", "video_url", "division", "updated_at"]
+    )
+    if "members" in fields and contest.track == Track.SMART_CITY:
+        _set_members(entry, current.members)
+    if "consents" in fields:
+        _set_consents(entry, data.consents, user)
+    return entry
+
+
+def _missing(entry: Entry) -> dict:
+    missing: dict = {}
+    stored = set(entry.files.exclude(status=FileStatus.PENDING).values_list("slot", flat=True))
+    required_file = (
+        FileSlot.PROPOSAL if entry.contest.track == Track.SMART_CITY else FileSlot.DRAWING
+    )
+    if required_file not in stored:
+        missing["files"] = [required_file.value]
+    given = set(entry.consents.values_list("kind", flat=True))
+    lacking = [k.value for k in REQUIRED_BY_TRACK[entry.contest.track] if k not in given]
+    if lacking:
+        missing["consents"] = lacking
+    if entry.contest.track == Track.SMART_CITY and not entry.description.strip():
+        missing["abstract"] = [_("Write an abstract of at most 1,000 characters.")]
+    return missing
+
+
+def _issue_receipt_number(contest: Contest) -> str:
+    ReceiptCounter.objects.get_or_create(contest=contest)
+    counter = ReceiptCounter.objects.select_for_update().get(contest=contest)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{contest.receipt_prefix}-{counter.last:0{contest.receipt_digits}d}"
+
+
+@transaction.atomic
+def entry_submit(*, user, entry: Entry, now: datetime | None = None) -> Entry:
+    entry = Entry.objects.select_for_update().select_related("contest").get(pk=entry.pk)
+    if not is_entry_owner(user, entry):
+        raise NotFound()
+    if entry.status == EntryStatus.SUBMITTED:
+        return entry  # a double click is not an error
+    if not entry_deadline_open(entry, now=now):
+        raise SubmissionsClosed()
+    if entry.status != EntryStatus.DRAFT:
+        raise EntryLocked()
+    missing = _missing(entry)
+    if missing:
+        raise IncompleteEntry(detail=missing)
+    if entry.contest.track == Track.DRAWING:
+        consent = entry.consents.get(kind=ConsentKind.GUARDIAN)
+        if consent.verified_at is None:
+            verified = guardian_verified_at(user)
+            if verified is None:
+                raise VerificationRequired()
+            consent.verified_at, consent.verification_method = verified, "email"
+            consent.save(update_fields=["verified_at", "verification_method"])
+    entry.status = EntryStatus.SUBMITTED
+    entry.submitted_at = timezone.now()
+    try:
+        with transaction.atomic():
+            entry.save(update_fields=["status", "submitted_at", "updated_at"])
+    except IntegrityError as exc:  # the database's one-drawing-per-child index
+        raise AlreadyEntered() from exc
+    if not entry.receipt_number:
+        entry.receipt_number = _issue_receipt_number(entry.contest)
+    entry.seal_sha256 = entry_seal_compute(entry)
+    entry.save(update_fields=["receipt_number", "seal_sha256"])
+    audit_record(
+        actor=user,
+        action="entry.submit",
+        target=entry,
+        contest=entry.contest,
+        after={"receipt_number": entry.receipt_number, "seal": entry.seal_sha256},
+    )
+    run_after_commit("submissions.notifications.receipt_email", entry_id=str(entry.pk))
+    return entry
+
+
+@transaction.atomic
+def entry_withdraw(*, user, entry: Entry) -> Entry:
+    entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    if not is_entry_owner(user, entry):
+        raise NotFound()
+    if entry.status == EntryStatus.WITHDRAWN:
+        return entry
+    if entry.status not in WITHDRAWABLE:
+        raise EntryLocked(_("Judging has started; the entry can no longer be withdrawn."))
+    before = entry.status
+    entry.status = EntryStatus.WITHDRAWN
+    entry.save(update_fields=["status", "updated_at"])
+    entry.members.update(active=False)  # members may join another team
+    from submissions.services.files import entry_files_delete
+
+    entry_files_delete(entry=entry)  # nothing of a withdrawn entry stays in storage
+    audit_record(
+        actor=user,
+        action="entry.withdraw",
+        target=entry,
+        contest=entry.contest,
+        before={"status": before},
+        after={"status": entry.status},
+    )
+    return entry
+
+
+# ---- organizer services -------------------------------------------------------------------
+
+
+def _organizer_entry(user, entry: Entry) -> Entry:
+    if not is_contest_organizer(user, entry.contest):
+        raise NotFound()
+    return entry
+
+
+@transaction.atomic
+def entry_screen(*, user, entry: Entry, eligible: bool, reason: str = "") -> Entry:
+    """Eligibility screening: eligible, or ineligible with a reason the entrant will read."""
+    entry = _organizer_entry(user, Entry.objects.select_for_update().get(pk=entry.pk))
+    if entry.status not in (EntryStatus.SUBMITTED, EntryStatus.ELIGIBLE, EntryStatus.INELIGIBLE):
+        raise EntryLocked(_("Only submitted entries can be screened."))
+    reason = (reason or "").strip()
+    if not eligible and not reason:
+        raise ValidationFailed(detail={"reason": [_("Give the reason for ineligibility.")]})
+    before = {"status": entry.status, "reason": entry.eligibility_reason}
+    entry.status = EntryStatus.ELIGIBLE if eligible else EntryStatus.INELIGIBLE
+    entry.eligibility_reason = "" if eligible else reason
+    entry.save(update_fields=["status", "eligibility_reason", "updated_at"])
+    audit_record(
+        actor=user,
+        action="entry.screen",
+        target=entry,
+        contest=entry.contest,
+        before=before,
+        after={"status": entry.status, "reason": entry.eligibility_reason},
+        reason=reason,
+    )
+    return entry
+
+
+@transaction.atomic
+def entry_extension_grant(*, user, entry: Entry, until: datetime, reason: str) -> Entry:
+    """One entrant gets more time (e.g. after a documented technical failure); recorded."""
+    entry = _organizer_entry(user, Entry.objects.select_for_update().get(pk=entry.pk))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(detail={"reason": [_("Record why the extension is granted.")]})
+    if until <= entry.contest.closes_at:
+        raise ValidationFailed(
+            detail={"until": [_("The extension must end after the contest's deadline.")]}
+        )
+    before = entry.extension_until.isoformat() if entry.extension_until else None
+    entry.extension_until = until
+    entry.save(update_fields=["extension_until", "updated_at"])
+    audit_record(
+        actor=user,
+        action="entry.extension",
+        target=entry,
+        contest=entry.contest,
+        before={"extension_until": before},
+        after={"extension_until": until.isoformat()},
+        reason=reason,
+    )
+    return entry
+
+
+def require_organizer(user, contest: Contest) -> None:
+    if not is_contest_organizer(user, contest):
+        raise Forbidden()

@@ -1,0 +1,263 @@
+"""The upload protocol: ask for a slot → POST the file straight to storage → confirm.
+
+Nothing is trusted from the client: confirming re-reads the stored object, sniffs its type,
+decodes images and parses PDFs (``submissions.inspection``). A refused object is deleted and
+its row removed; storage deletes run after commit so a rollback never loses a kept file.
+"""
+
+import uuid
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contests.enums import Track
+from core.errors import NotFound, ValidationFailed
+from core.tasks import run_after_commit
+from submissions.enums import EntryStatus, FileSlot, FileStatus
+from submissions.errors import EntryLocked, IncompleteEntry, SubmissionsClosed
+from submissions.inspection import SLOT_RULES, FileRejected, display_filename, file_inspect
+from submissions.models import Entry, EntryFile
+from submissions.objectstore import (
+    UploadTicket,
+    object_delete,
+    object_open,
+    object_size,
+    upload_ticket,
+)
+from submissions.permissions import entry_deadline_open, entry_editable_by_entrant, is_entry_owner
+from submissions.services.entries import entry_reseal
+
+TICKET_SECONDS = 600  # presigned POSTs expire within 10 minutes (DOMAIN §10)
+SLOTS_BY_TRACK = {
+    Track.SMART_CITY: (FileSlot.PROPOSAL, FileSlot.SUPPORTING, FileSlot.VIDEO),
+    Track.DRAWING: (FileSlot.DRAWING,),
+}
+MAX_SUPPORTING = 3
+REPLACED_ON_UPLOAD = (FileSlot.PROPOSAL, FileSlot.VIDEO, FileSlot.DRAWING)  # one of each
+
+
+def file_key(entry: Entry, file_id: uuid.UUID, name: str = "original") -> str:
+    """Server-generated keys; no personal data, never the user's filename."""
+    return f"contests/{entry.contest_id}/entries/{entry.pk}/{file_id}/{name}"
+
+
+def _delete_objects_after_commit(keys: list[str]) -> None:
+    keys = [k for k in keys if k]
+    if keys:
+        transaction.on_commit(lambda: [object_delete(key=k) for k in keys])
+
+
+def _file_keys(f: EntryFile) -> list[str]:
+    return [f.key, f.preview_key, f.thumbnail_key, f.judge_key]
+
+
+def _check_entrant(user, entry: Entry) -> None:
+    if not is_entry_owner(user, entry):
+        raise NotFound()
+    if not entry_deadline_open(entry):
+        raise SubmissionsClosed()
+    if not entry_editable_by_entrant(entry):
+        raise EntryLocked()
+
+
+def _rejected(code: str, message: str, detail: dict | None = None) -> ValidationFailed:
+    return ValidationFailed(message, code=code, detail=detail or {})
+
+
+@transaction.atomic
+def upload_request(
+    *, user, entry: Entry, slot: str, filename: str, content_type: str, size: int
+) -> tuple[EntryFile, UploadTicket]:
+    _check_entrant(user, entry)
+    if slot not in SLOTS_BY_TRACK[entry.contest.track]:
+        raise _rejected(
+            "invalid_slot", _("This contest does not take that kind of file."), {"slot": [slot]}
+        )
+    rule = SLOT_RULES[slot]
+    if content_type not in rule.allowed:
+        raise _rejected(
+            "unsupported_type",
+            _("This type of file is not accepted here."),
+            {"allowed": sorted(rule.allowed)},
+        )
+    if not isinstance(size, int) or size < 1:
+        raise _rejected("empty_file", _("The file is empty."))
+    if size > rule.max_bytes:
+        raise _rejected(
+            "file_too_large",
+            _("The file is larger than %(mb)d MB.") % {"mb": rule.max_bytes // (1024 * 1024)},
+            {"max_bytes": rule.max_bytes},
+        )
+    if slot == FileSlot.SUPPORTING:
+        taken = (
+            entry.files.filter(slot=slot)
+            .exclude(status=FileStatus.PENDING, expires_at__lt=timezone.now())
+            .count()
+        )
+        if taken >= MAX_SUPPORTING:
+            raise _rejected("too_many_files", _("At most 3 supporting files."))
+    file_id = uuid.uuid4()
+    record = EntryFile.objects.create(
+        id=file_id,
+        entry=entry,
+        contest=entry.contest,
+        slot=slot,
+        key=file_key(entry, file_id),
+        display_name=display_filename(filename),
+        declared_type=content_type,
+        declared_size=size,
+        expires_at=timezone.now() + timedelta(seconds=TICKET_SECONDS),
+    )
+    ticket = upload_ticket(
+        key=record.key,
+        content_type=content_type,
+        max_bytes=rule.max_bytes,
+        expires_in=TICKET_SECONDS,
+    )
+    return record, ticket
+
+
+def _get_pending(user, entry: Entry, upload_id) -> EntryFile:
+    _check_entrant(user, entry)
+    try:
+        return entry.files.get(pk=upload_id, status=FileStatus.PENDING)
+    except (EntryFile.DoesNotExist, ValueError, DjangoValidationError) as exc:  # bad UUID too
+        raise NotFound() from exc
+
+
+def _refuse(record: EntryFile, error: ValidationFailed) -> ValidationFailed:
+    """Remove the row now and the object after commit; return the error to raise."""
+    with transaction.atomic():
+        EntryFile.objects.filter(pk=record.pk).delete()
+        _delete_objects_after_commit([record.key])
+    return error
+
+
+def upload_confirm(*, user, entry: Entry, upload_id) -> EntryFile:
+    record = _get_pending(user, entry, upload_id)
+    rule = SLOT_RULES[record.slot]
+    size = object_size(key=record.key)  # StorageUnavailable → 503, nothing changed
+    if size is None:
+        if record.expires_at < timezone.now():
+            raise _refuse(
+                record,
+                _rejected(
+                    "upload_expired",
+                    _("The upload slot expired before the file arrived. Ask for a new one."),
+                ),
+            )
+        raise _rejected("upload_missing", _("The file has not arrived in storage yet."))
+    if size > rule.max_bytes:  # the storage may not enforce the policy (moto does not)
+        raise _refuse(
+            record,
+            _rejected(
+                "file_too_large",
+                _("The file is larger than %(mb)d MB.") % {"mb": rule.max_bytes // (1024 * 1024)},
+                {"max_bytes": rule.max_bytes, "size": size},
+            ),
+        )
+    if size != record.declared_size:  # not the file that was announced, or a cut-off upload
+        code = "file_too_large" if size > record.declared_size else "corrupt_file"
+        raise _refuse(
+            record,
+            _rejected(
+                code,
+                _(
+                    "The stored file is %(size)d bytes, not the %(declared)d bytes announced. "
+                    "Please upload it again."
+                )
+                % {"size": size, "declared": record.declared_size},
+                {"size": size, "declared_size": record.declared_size},
+            ),
+        )
+    try:
+        with object_open(key=record.key) as fileobj:
+            found = file_inspect(fileobj=fileobj, slot=record.slot, size=size)
+    except FileRejected as exc:
+        raise _refuse(record, _rejected(exc.code, str(exc.message), exc.detail)) from exc
+    duplicate = _rejected(
+        "duplicate_file", _("The same file has already been entered in this contest.")
+    )
+    if (
+        EntryFile.objects.filter(contest=entry.contest, sha256=found.sha256)
+        .exclude(status=FileStatus.PENDING)
+        .exists()
+    ):
+        raise _refuse(record, duplicate)
+    try:
+        return _accept(user=user, record=record, found=found)
+    except IntegrityError as exc:  # a simultaneous upload of the same content won
+        raise _refuse(record, duplicate) from exc
+
+
+@transaction.atomic
+def _accept(*, user, record: EntryFile, found) -> EntryFile:
+    record.status = FileStatus.QUARANTINED if found.quarantine_reason else FileStatus.ACCEPTED
+    record.quarantine_reason = found.quarantine_reason
+    record.size, record.content_type, record.sha256 = found.size, found.content_type, found.sha256
+    record.width, record.height, record.pages = found.width, found.height, found.pages
+    record.confirmed_at = timezone.now()
+    record.save()
+    if record.slot in REPLACED_ON_UPLOAD:  # a new proposal/video/drawing replaces the old one
+        old = list(
+            record.entry.files.filter(slot=record.slot)
+            .exclude(pk=record.pk)
+            .exclude(status=FileStatus.PENDING)
+        )
+        for f in old:
+            _delete_objects_after_commit(_file_keys(f))
+        EntryFile.objects.filter(pk__in=[f.pk for f in old]).delete()
+    entry_reseal(Entry.objects.get(pk=record.entry_id), actor=user)
+    if record.status == FileStatus.ACCEPTED:
+        run_after_commit("submissions.tasks.file_derivatives_make", file_id=str(record.pk))
+    return record
+
+
+@transaction.atomic
+def file_delete(*, user, entry: Entry, file_id) -> None:
+    _check_entrant(user, entry)
+    try:
+        record = entry.files.get(pk=file_id)
+    except (EntryFile.DoesNotExist, ValueError, DjangoValidationError) as exc:
+        raise NotFound() from exc
+    required = FileSlot.PROPOSAL if entry.contest.track == Track.SMART_CITY else FileSlot.DRAWING
+    if entry.status == EntryStatus.SUBMITTED and record.slot == required:
+        raise IncompleteEntry(
+            _("A submitted entry needs this file. Upload a replacement instead of deleting it."),
+            detail={"files": [required.value]},
+        )
+    record.delete()
+    _delete_objects_after_commit(_file_keys(record))
+    entry_reseal(entry, actor=user)
+
+
+def entry_files_delete(*, entry: Entry) -> None:
+    """Remove every file of an entry (withdrawal, privacy deletion); objects after commit."""
+    records = list(entry.files.all())
+    for f in records:
+        _delete_objects_after_commit(_file_keys(f))
+    EntryFile.objects.filter(pk__in=[f.pk for f in records]).delete()
+
+
+def file_url(*, user, entry: Entry, file_id) -> tuple[str, int]:
+    """A short-lived signed URL of an original, for its owner and the contest's organizers
+    (the caller has already checked that the entry is visible to the user)."""
+    from django.conf import settings
+
+    from submissions.objectstore import object_url
+
+    try:
+        record = entry.files.exclude(status=FileStatus.PENDING).get(pk=file_id)
+    except (EntryFile.DoesNotExist, ValueError, DjangoValidationError) as exc:
+        raise NotFound() from exc
+    url = object_url(
+        key=record.key,
+        filename=record.display_name,
+        as_attachment=record.content_type == "application/pdf"
+        or record.status == FileStatus.QUARANTINED,
+        content_type=record.content_type,
+    )
+    return url, settings.SIGNED_URL_SECONDS

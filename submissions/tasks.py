@@ -1,0 +1,33 @@
+"""Background jobs of entries. Each takes ids, re-fetches and is idempotent."""
+
+import logging
+
+from submissions.derivatives import image_derivatives, pdf_judge_copy
+from submissions.enums import FileStatus
+from submissions.models import EntryFile
+from submissions.objectstore import object_open, object_save
+
+log = logging.getLogger(__name__)
+IMAGE_TYPES = {"image/jpeg", "image/png", "image/heic", "image/heif"}
+
+
+def file_derivatives_make(*, file_id: str) -> None:
+    """Judges and the public see re-encoded copies: no EXIF/GPS, upright, no trailing bytes;
+    PDFs without author metadata. The original stays private."""
+    record = EntryFile.objects.filter(pk=file_id, status=FileStatus.ACCEPTED).first()
+    if record is None:  # deleted or quarantined meanwhile
+        return
+    base = record.key.rsplit("/", 1)[0]
+    if record.content_type in IMAGE_TYPES and not record.thumbnail_key:
+        with object_open(key=record.key) as fileobj:
+            made = image_derivatives(fileobj=fileobj)
+        object_save(key=f"{base}/preview.jpg", data=made.preview, content_type="image/jpeg")
+        object_save(key=f"{base}/thumb.jpg", data=made.thumbnail, content_type="image/jpeg")
+        EntryFile.objects.filter(pk=record.pk).update(
+            preview_key=f"{base}/preview.jpg", thumbnail_key=f"{base}/thumb.jpg"
+        )
+    elif record.content_type == "application/pdf" and not record.judge_key:
+        with object_open(key=record.key) as fileobj:
+            copy = pdf_judge_copy(fileobj=fileobj)
+        object_save(key=f"{base}/judge.pdf", data=copy, content_type="application/pdf")
+        EntryFile.objects.filter(pk=record.pk).update(judge_key=f"{base}/judge.pdf")

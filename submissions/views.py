@@ -1,0 +1,248 @@
+"""Entrant and organizer pages for entries. Thin: parse → one service → render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contests.enums import Track
+from contests.permissions import is_contest_organizer
+from contests.selectors import contest_detail_queryset, contests_visible_to
+from core.errors import DomainError, NotFound
+from submissions.forms import DrawingEntryForm, TeamEntryForm, form_add_domain_error
+from submissions.permissions import entry_deadline_open, entry_editable_by_entrant
+from submissions.selectors import (
+    entries_visible_to,
+    entries_with_details,
+    entry_counts,
+    entry_get_visible,
+)
+from submissions.services import entries as services
+from submissions.services.files import SLOTS_BY_TRACK
+from submissions.services.verification import (
+    guardian_code_send,
+    guardian_code_verify,
+    guardian_verified_at,
+)
+
+
+def _entry_or_404(user, entry_id):
+    try:
+        return entry_get_visible(user, entry_id)
+    except NotFound as exc:
+        from django.http import Http404
+
+        raise Http404 from exc
+
+
+def _form_class(contest):
+    return TeamEntryForm if contest.track == Track.SMART_CITY else DrawingEntryForm
+
+
+@login_required
+def my_entries(request):
+    entries = entries_with_details(entries_visible_to(request.user).filter(owner=request.user))
+    contests = contests_visible_to(request.user).order_by("opens_at", "slug")
+    return render(
+        request,
+        "submissions/my_entries.html",
+        {
+            "entries": entries.order_by("-created_at"),
+            "contests": contests,
+        },
+    )
+
+
+@login_required
+def entry_new(request, slug):
+    contest = get_object_or_404(contest_detail_queryset(request.user), slug=slug)
+    form_class = _form_class(contest)
+    form = form_class(request.POST or None, contest=contest)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.entry_create(user=request.user, contest=contest, data=form.to_input())
+        except DomainError as error:
+            form_add_domain_error(form, error)
+        else:
+            messages.success(request, _("Saved as a draft. Now upload the file and submit."))
+            return redirect("entry-detail", entry_id=entry.pk)
+    return render(request, "submissions/entry_form.html", {"form": form, "contest": contest})
+
+
+@login_required
+def entry_edit(request, entry_id):
+    entry = _entry_or_404(request.user, entry_id)
+    if entry.owner_id != request.user.pk:
+        return redirect("entry-detail", entry_id=entry.pk)
+    contest = entry.contest
+    form_class = _form_class(contest)
+    kwargs = {"contest": contest}
+    if form_class is DrawingEntryForm:
+        kwargs["editing"] = True
+    form = form_class(request.POST or None, initial=form_class.initial_from(entry), **kwargs)
+    if request.method == "POST" and form.is_valid():
+        data = form.to_input()
+        fields = {"title", "description", "consents"}
+        if contest.track == Track.SMART_CITY:
+            fields |= {"team_name", "theme", "video_url", "members"}
+        try:
+            services.entry_update(user=request.user, entry=entry, data=data, fields=fields)
+        except DomainError as error:
+            form_add_domain_error(form, error)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect("entry-detail", entry_id=entry.pk)
+    return render(
+        request, "submissions/entry_form.html", {"form": form, "contest": contest, "entry": entry}
+    )
+
+
+@login_required
+def entry_detail(request, entry_id):
+    entry = _entry_or_404(request.user, entry_id)
+    is_owner = entry.owner_id == request.user.pk
+    open_ = entry_deadline_open(entry)
+    return render(
+        request,
+        "submissions/entry_detail.html",
+        {
+            "entry": entry,
+            "is_owner": is_owner,
+            "is_organizer": is_contest_organizer(request.user, entry.contest),
+            "editable": is_owner and open_ and entry_editable_by_entrant(entry),
+            "slots": SLOTS_BY_TRACK[entry.contest.track],
+            "needs_verification": (
+                is_owner
+                and entry.contest.track == Track.DRAWING
+                and guardian_verified_at(request.user) is None
+            ),
+        },
+    )
+
+
+def _run(request, entry_id, action, success):
+    entry = _entry_or_404(request.user, entry_id)
+    try:
+        action(entry)
+    except DomainError as error:
+        text = str(error.message)
+        missing = error.detail if error.code == "incomplete_entry" else {}
+        if missing:
+            text += " " + ", ".join(str(v) for values in missing.values() for v in values)
+        messages.error(request, text)
+    else:
+        messages.success(request, success)
+    return redirect("entry-detail", entry_id=entry_id)
+
+
+@login_required
+@require_POST
+def entry_submit(request, entry_id):
+    return _run(
+        request,
+        entry_id,
+        lambda e: services.entry_submit(user=request.user, entry=e),
+        _("Submitted. Your receipt number is on this page and in your email."),
+    )
+
+
+@login_required
+@require_POST
+def entry_withdraw(request, entry_id):
+    return _run(
+        request,
+        entry_id,
+        lambda e: services.entry_withdraw(user=request.user, entry=e),
+        _("The entry is withdrawn and its files are deleted."),
+    )
+
+
+@login_required
+@require_POST
+def entry_screen(request, entry_id):
+    eligible = request.POST.get("eligible") == "1"
+    return _run(
+        request,
+        entry_id,
+        lambda e: services.entry_screen(
+            user=request.user, entry=e, eligible=eligible, reason=request.POST.get("reason", "")
+        ),
+        _("Screening saved."),
+    )
+
+
+@login_required
+@require_POST
+def entry_extension(request, entry_id):
+    until = parse_datetime(request.POST.get("until", "") or "")
+    if until is not None and until.tzinfo is None:
+        from django.utils import timezone
+
+        until = timezone.make_aware(until)
+
+    def grant(e):
+        if until is None:
+            from core.errors import ValidationFailed
+
+            raise ValidationFailed(_("Enter the new deadline as a date and time."))
+        services.entry_extension_grant(
+            user=request.user, entry=e, until=until, reason=request.POST.get("reason", "")
+        )
+
+    return _run(request, entry_id, grant, _("Extension granted and recorded."))
+
+
+@login_required
+def verify(request):
+    """Guardians prove control of their email address with a one-time code."""
+    next_url = request.POST.get("next") or request.GET.get("next") or "my-entries"
+    if request.method == "POST":
+        try:
+            if "send" in request.POST:
+                sent = guardian_code_send(user=request.user)
+                messages.info(
+                    request, _("We sent a 6-digit code to %(email)s.") % {"email": sent.destination}
+                )
+            else:
+                guardian_code_verify(user=request.user, code=request.POST.get("code", ""))
+                messages.success(request, _("Verified. Thank you."))
+                return redirect(next_url)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+    return render(
+        request,
+        "submissions/verify.html",
+        {
+            "verified_at": guardian_verified_at(request.user),
+            "next": next_url,
+        },
+    )
+
+
+@login_required
+def organizer_entries(request, slug):
+    contest = get_object_or_404(contests_visible_to(request.user), slug=slug)
+    if not is_contest_organizer(request.user, contest):
+        from django.http import Http404
+
+        raise Http404
+    qs = entries_visible_to(request.user, contest)
+    division, status = request.GET.get("division", ""), request.GET.get("status", "")
+    if division:
+        qs = qs.filter(division__code=division)
+    if status:
+        qs = qs.filter(status=status)
+    return render(
+        request,
+        "submissions/organizer_entries.html",
+        {
+            "contest": contest,
+            "entries": entries_with_details(qs).order_by("-created_at")[:500],
+            "counts": entry_counts(contest),
+            "divisions": contest.divisions.all(),
+            "division": division,
+            "status": status,
+        },
+    )

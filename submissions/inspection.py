@@ -59,6 +59,7 @@ from __future__ import annotations
 import hashlib
 import io
 import unicodedata
+import warnings
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, BinaryIO
@@ -364,7 +365,9 @@ def _too_large(width: int, height: int, max_pixels: int) -> FileRejected:
 def _image_inspect(data: bytes, content_type: str, rule: SlotRule) -> tuple[int, int]:
     pillow_guard()
     try:
-        im = Image.open(io.BytesIO(data), formats=_PIL_FORMATS[content_type])
+        with warnings.catch_warnings():  # between 1x and 2x Pillow only warns: make it refuse
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            im = Image.open(io.BytesIO(data), formats=_PIL_FORMATS[content_type])
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         # Pillow's own guard, raised from the header: far above our limit (or warnings as errors)
         raise FileRejected(

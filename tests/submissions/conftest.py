@@ -89,7 +89,7 @@ def post_file(ticket: dict, data: bytes, content_type: str):
 
 
 def mailed_code() -> str:
-    return re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
+    return re.search(r"(?<!\d)(\d{6})(?!\d)", mail.outbox[-1].body).group(1)
 
 
 def verify_guardian(client):

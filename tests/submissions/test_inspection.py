@@ -7,6 +7,7 @@ import time
 import unicodedata
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageFile
@@ -476,7 +477,10 @@ def test_file_rejected_is_a_domain_error_with_a_stable_code_and_a_message():
 
     assert isinstance(error, DomainError)
     assert error.status == 400
-    assert str(error.message) == "The image must be at least 800 pixels on its shorter side."
+    with translation.override("en"):
+        assert str(error.message) == "The image must be at least 800 pixels on its shorter side."
+    with translation.override("ko"):  # Korean first
+        assert str(error.message) == "이미지의 짧은 변이 800픽셀 이상이어야 합니다."
 
 
 def test_file_rejected_refuses_an_unknown_code():

@@ -8,6 +8,7 @@ urlpatterns = [
     path("contests/<slug:slug>/enter/", views.entry_new, name="entry-new"),
     path("contests/<slug:slug>/manage/entries/", views.organizer_entries, name="organizer-entries"),
     path("entries/<uuid:entry_id>/", views.entry_detail, name="entry-detail"),
+    path("entries/<uuid:entry_id>/files/<uuid:file_id>/", views.entry_file, name="entry-file"),
     path("entries/<uuid:entry_id>/edit/", views.entry_edit, name="entry-edit"),
     path("entries/<uuid:entry_id>/submit/", views.entry_submit, name="entry-submit"),
     path("entries/<uuid:entry_id>/withdraw/", views.entry_withdraw, name="entry-withdraw"),

@@ -246,3 +246,18 @@ def organizer_entries(request, slug):
             "status": status,
         },
     )
+
+
+@login_required
+def entry_file(request, entry_id, file_id):
+    """Open an original through a short-lived signed URL (owner and organizers only)."""
+    from submissions.services.files import file_url
+
+    entry = _entry_or_404(request.user, entry_id)
+    try:
+        url, _seconds = file_url(user=request.user, entry=entry, file_id=file_id)
+    except NotFound as exc:
+        from django.http import Http404
+
+        raise Http404 from exc
+    return redirect(url)

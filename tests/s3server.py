@@ -6,10 +6,11 @@ Register for the whole suite with ``pytest_plugins = ["tests.s3server"]`` in
 
     def test_upload(s3_storage):
         ...
-        assert s3_storage.keys() == []   # nothing left behind
+        assert s3_storage.object_keys() == []   # nothing left behind
 
 ``s3_storage`` has ``.endpoint``, ``.bucket``, ``.client`` (a plain boto3 client for arranging
-and inspecting, outside the app's code path) and ``.keys(prefix="")``. The switch goes through
+and inspecting, outside the app's code path) and ``.object_keys(prefix="")``. The switch goes
+through
 the ``settings`` fixture, so Django's ``setting_changed`` signal drops the cached storages on the
 way in and out; the fixture checks that it really did.
 """
@@ -81,7 +82,7 @@ class S3Bucket:
     bucket: str
     client: Any
 
-    def keys(self, prefix: str = "") -> list[str]:
+    def object_keys(self, prefix: str = "") -> list[str]:
         """Every key in the bucket (under ``prefix``), sorted."""
         pages = self.client.get_paginator("list_objects_v2").paginate(
             Bucket=self.bucket, Prefix=prefix
@@ -120,7 +121,7 @@ def s3_storage(moto_endpoint: str, settings) -> Iterator[S3Bucket]:
         raise RuntimeError("STORAGES changed but default_storage was not reset to the S3 bucket")
     handle = S3Bucket(endpoint=moto_endpoint, bucket=bucket, client=client)
     yield handle
-    left = handle.keys()
+    left = handle.object_keys()
     for key in left:
         client.delete_object(Bucket=bucket, Key=key)
     client.delete_bucket(Bucket=bucket)

@@ -173,3 +173,31 @@ def test_simultaneous_submissions_for_one_child_one_wins(open_wsce, guardian):
         t.join()
     assert sorted(results) == [200, 409]
     assert Entry.objects.filter(status="submitted").count() == 1
+
+
+def test_full_flow_over_http_against_s3(
+    open_wsce, guardian, s3_storage, django_capture_on_commit_callbacks
+):
+    """The same journey with moto's S3 server as the endpoint: the file goes straight to the
+    bucket with a presigned POST (never through the app), derivatives land beside it."""
+    client = client_for(guardian)
+    verify_guardian(client)
+    entry_id = create(client).json()["id"]
+    image = good_jpeg(1600, 1200)
+    with django_capture_on_commit_callbacks(execute=True):
+        done = upload(client, entry_id, "drawing", image, content_type="image/jpeg")
+    assert done.status_code == 200, done.json()
+    record = EntryFile.objects.get(entry_id=entry_id)
+    assert sorted(k.rsplit("/", 1)[1] for k in s3_storage.object_keys()) == [
+        "original",
+        "preview.jpg",
+        "thumb.jpg",
+    ]
+    url = client.get(f"/api/v1/entries/{entry_id}/files/{record.pk}/").json()["url"]
+    assert url.startswith(s3_storage.endpoint) and "X-Amz-Expires=300" in url
+    import requests
+
+    assert requests.get(url, timeout=10).content == image
+    assert client.post(f"/api/v1/entries/{entry_id}/submit/").json()["receipt_number"] == (
+        "WSCE21-D-00001"
+    )

@@ -63,7 +63,7 @@ def test_s3_fixture_switches_default_storage(s3_storage):
     assert isinstance(default_storage, S3Storage)
     assert default_storage.bucket_name == s3_storage.bucket
     assert objectstore.storage_is_s3()
-    assert s3_storage.keys() == []
+    assert s3_storage.object_keys() == []
 
 
 def test_overriding_storages_resets_default_storage_both_ways(moto_endpoint):
@@ -93,7 +93,7 @@ def test_s3_ticket_pins_key_type_and_size_range(s3_storage):
     # asked for an hour, got at most the 10 minutes DOMAIN §10 allows
     assert before < ticket.expires_at <= before + timedelta(seconds=601)
     assert ticket.expires_at.tzinfo is not None
-    assert s3_storage.keys() == []  # a ticket writes nothing
+    assert s3_storage.object_keys() == []  # a ticket writes nothing
 
 
 def test_s3_browser_upload_then_read_serve_and_delete(s3_storage):
@@ -102,7 +102,7 @@ def test_s3_browser_upload_then_read_serve_and_delete(s3_storage):
     response = browser_post(ticket, PNG)
 
     assert response.status_code == 204, response.text
-    assert s3_storage.keys() == [KEY]
+    assert s3_storage.object_keys() == [KEY]
     assert objectstore.object_size(key=KEY) == len(PNG)
     assert objectstore.object_head_bytes(key=KEY, n=8) == PNG[:8]
     assert objectstore.object_head_bytes(key=KEY, n=10_000) == PNG  # shorter than asked
@@ -127,7 +127,7 @@ def test_s3_browser_upload_then_read_serve_and_delete(s3_storage):
     objectstore.object_delete(key=KEY)  # idempotent
 
     assert objectstore.object_size(key=KEY) is None
-    assert s3_storage.keys() == []
+    assert s3_storage.object_keys() == []
 
 
 def test_s3_pdf_url_is_always_an_attachment(s3_storage):
@@ -167,7 +167,7 @@ def test_s3_save_replaces_and_sets_content_type(s3_storage):
     head = s3_storage.client.head_object(Bucket=s3_storage.bucket, Key=key)
     assert head["ContentType"] == "image/webp"
     assert objectstore.object_head_bytes(key=key, n=100) == b"second"
-    assert s3_storage.keys() == [key]
+    assert s3_storage.object_keys() == [key]
 
 
 def test_s3_missing_object(s3_storage):

@@ -139,3 +139,18 @@ def test_my_entries_page_query_count(client, open_wsce, guardian, django_assert_
     # session, user, entries (+ joins), members, consents, files, contests
     with django_assert_num_queries(7):
         assert client.get("/me/entries/").status_code == 200
+
+
+def test_owner_opens_the_original_through_a_signed_url(client, open_wsce, student, other_student):
+    client.force_login(student)
+    client.post("/contests/wsce2021-smart-city/enter/", TEAM_FORM)
+    entry = Entry.objects.get()
+    upload(client_for(student), entry.pk, "proposal", good_pdf(), content_type="application/pdf")
+    f = entry.files.get()
+    response = client.get(f"/entries/{entry.pk}/files/{f.pk}/")
+    assert response.status_code == 302 and response["Location"].startswith("/files/")
+    served = client.get(response["Location"])
+    assert served["Content-Disposition"].startswith("attachment")
+    assert served["X-Content-Type-Options"] == "nosniff"
+    client.force_login(other_student)
+    assert client.get(f"/entries/{entry.pk}/files/{f.pk}/").status_code == 404

@@ -228,3 +228,23 @@ def test_students_cannot_enter_the_drawing_contest(open_wsce, student):
     )
     assert response.status_code == 403
     assert response.json()["code"] == "wrong_role"
+
+
+def test_full_flow_over_http_against_s3(open_wsce, student, s3_storage):
+    client = client_for(student)
+    entry_id = create(client).json()["id"]
+    ticket = client.post(
+        f"/api/v1/entries/{entry_id}/uploads/",
+        {
+            "slot": "proposal",
+            "filename": "p.pdf",
+            "content_type": "application/pdf",
+            "size": len(good_pdf()),
+        },
+        format="json",
+    ).json()
+    assert ticket["url"] == f"{s3_storage.endpoint}/{s3_storage.bucket}"  # straight to storage
+    assert ticket["fields"]["Content-Type"] == "application/pdf"
+    done = upload(client, entry_id, "proposal", good_pdf(), content_type="application/pdf")
+    assert done.status_code == 200
+    assert client.post(f"/api/v1/entries/{entry_id}/submit/").json()["status"] == "submitted"

@@ -47,7 +47,7 @@ QUARANTINED = [
 def stored_keys(s3, entry_id) -> list[str]:
     """Every stored object of this entry (storage deletes run after commit)."""
     if s3 is not None:
-        return [k for k in s3.keys() if f"/entries/{entry_id}/" in k]  # noqa: SIM118 (not a dict)
+        return [k for k in s3.object_keys() if f"/entries/{entry_id}/" in k]
     root = Path(settings.STORAGES["default"]["OPTIONS"]["location"]) / "contests"
     return [str(p) for p in root.rglob("*") if p.is_file() and f"/entries/{entry_id}/" in str(p)]
 

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api.views import accounts, contests, entries
+from api.views import accounts, contests, entries, judging
 
 urlpatterns = [
     path("auth/register/", accounts.RegisterView.as_view(), name="api-register"),
@@ -52,6 +52,41 @@ urlpatterns = [
         "entries/<str:entry_id>/extension/",
         entries.EntryExtensionView.as_view(),
         name="api-entry-extension",
+    ),
+    path("judging/assignments/", judging.JudgeAssignmentList.as_view(), name="api-judge-queue"),
+    path(
+        "judging/assignments/<int:assignment_id>/",
+        judging.JudgeAssignmentDetail.as_view(),
+        name="api-judge-assignment",
+    ),
+    path(
+        "judging/assignments/<int:assignment_id>/recuse/",
+        judging.RecuseView.as_view(),
+        name="api-judge-recuse",
+    ),
+    path(
+        "judging/assignments/<int:assignment_id>/scorecard/",
+        judging.ScorecardView.as_view(),
+        name="api-judge-scorecard",
+    ),
+    path(
+        "scorecards/<int:scorecard_id>/unlock/",
+        judging.ScorecardUnlockView.as_view(),
+        name="api-scorecard-unlock",
+    ),
+    path(
+        "rounds/<int:round_id>/assignment/",
+        judging.AssignmentRunView.as_view(),
+        name="api-round-assignment",
+    ),
+    path(
+        "rounds/<int:round_id>/progress/", judging.ProgressView.as_view(), name="api-round-progress"
+    ),
+    path("rounds/<int:round_id>/panel/", judging.PanelView.as_view(), name="api-round-panel"),
+    path(
+        "contests/<slug:slug>/conflicts/",
+        judging.ConflictView.as_view(),
+        name="api-contest-conflicts",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -77,6 +77,14 @@ class Entry(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     seal_sha256 = models.CharField(_("seal (SHA-256)"), max_length=64, blank=True)
+    blind_code = models.CharField(
+        _("anonymous code"),
+        max_length=16,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("What judges see instead of any identity; random, issued at submission."),
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("abstract or description"), blank=True)
     team_name = models.CharField(_("team name"), max_length=100, blank=True)

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -367,6 +368,12 @@ def _missing(entry: Entry) -> dict:
     return missing
 
 
+def blind_code_new(track: str) -> str:
+    """A random code judges see instead of the receipt number (which leaks entry order)."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+    return f"{track}-" + "".join(secrets.choice(alphabet) for _ in range(8))
+
+
 def _issue_receipt_number(contest: Contest) -> str:
     ReceiptCounter.objects.get_or_create(contest=contest)
     counter = ReceiptCounter.objects.select_for_update().get(contest=contest)
@@ -406,8 +413,10 @@ def entry_submit(*, user, entry: Entry, now: datetime | None = None) -> Entry:
         raise AlreadyEntered() from exc
     if not entry.receipt_number:
         entry.receipt_number = _issue_receipt_number(entry.contest)
+    if not entry.blind_code:
+        entry.blind_code = blind_code_new(entry.contest.track)
     entry.seal_sha256 = entry_seal_compute(entry)
-    entry.save(update_fields=["receipt_number", "seal_sha256"])
+    entry.save(update_fields=["receipt_number", "blind_code", "seal_sha256"])
     audit_record(
         actor=user,
         action="entry.submit",

@@ -1,0 +1,229 @@
+"""Judging endpoints: parse → one service or selector → render."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from api.judging_serializers import (
+    AssignmentRunSerializer,
+    ConflictSerializer,
+    JudgeAssignmentSerializer,
+    PanelMemberSerializer,
+    ReasonSerializer,
+    ScorecardWriteSerializer,
+)
+from contests.models import Round
+from contests.permissions import is_contest_organizer
+from contests.selectors import contests_visible_to
+from core.errors import NotFound
+from judging.selectors import judge_assignments, round_progress, scorecards_by_pair
+from judging.services.assignment import assignment_recuse, judges_assign
+from judging.services.panel import conflict_declare, judge_profile_set, panel_member_add
+from judging.services.scoring import scorecard_save, scorecard_unlock
+from submissions.models import Entry
+
+
+class JudgeAssignmentList(generics.ListAPIView):
+    """The judge's queue, in an order shuffled per judge. No entrant identity, anywhere."""
+
+    serializer_class = JudgeAssignmentSerializer
+
+    def get_queryset(self):
+        qs = judge_assignments(self.request.user)
+        if self.request.query_params.get("round"):
+            qs = qs.filter(round_id=self.request.query_params["round"])
+        return qs
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        cards = scorecards_by_pair(request.user, page)
+        data = JudgeAssignmentSerializer(page, many=True, context={"scorecards": cards}).data
+        return self.get_paginated_response(data)
+
+
+def _own_assignment(user, assignment_id):
+    try:
+        return judge_assignments(user).get(pk=assignment_id)
+    except Exception as exc:  # DoesNotExist or a malformed id: unseen either way
+        raise NotFound() from exc
+
+
+class JudgeAssignmentDetail(APIView):
+    @extend_schema(responses=JudgeAssignmentSerializer)
+    def get(self, request, assignment_id):
+        a = _own_assignment(request.user, assignment_id)
+        cards = scorecards_by_pair(request.user, [a])
+        return Response(JudgeAssignmentSerializer(a, context={"scorecards": cards}).data)
+
+
+class RecuseView(APIView):
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={200: inline_serializer("Recused", {"recused": serializers.BooleanField()})},
+    )
+    def post(self, request, assignment_id):
+        payload = ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        assignment_recuse(
+            user=request.user, assignment_id=assignment_id, reason=payload.validated_data["reason"]
+        )
+        return Response({"recused": True})
+
+
+class ScorecardView(APIView):
+    @extend_schema(
+        request=ScorecardWriteSerializer,
+        responses={
+            200: inline_serializer(
+                "ScorecardSaved",
+                {
+                    "status": serializers.CharField(),
+                    "total": serializers.FloatField(),
+                    "version": serializers.IntegerField(),
+                },
+            )
+        },
+    )
+    def put(self, request, assignment_id):
+        payload = ScorecardWriteSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        card = scorecard_save(
+            user=request.user, assignment_id=assignment_id, **payload.validated_data
+        )
+        return Response(
+            {
+                "id": card.pk,
+                "status": card.status,
+                "total": float(card.total),
+                "version": card.version,
+            }
+        )
+
+
+class ScorecardUnlockView(APIView):
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={200: inline_serializer("Unlocked", {"status": serializers.CharField()})},
+    )
+    def post(self, request, scorecard_id):
+        payload = ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        card = scorecard_unlock(
+            user=request.user, scorecard_id=scorecard_id, reason=payload.validated_data["reason"]
+        )
+        return Response({"status": card.status, "version": card.version})
+
+
+def _organizer_round(user, round_id) -> Round:
+    rnd = get_object_or_404(Round.objects.select_related("contest"), pk=round_id)
+    if not is_contest_organizer(user, rnd.contest):
+        raise NotFound()
+    return rnd
+
+
+class AssignmentRunView(APIView):
+    @extend_schema(
+        request=AssignmentRunSerializer,
+        responses={
+            200: inline_serializer(
+                "AssignmentResult",
+                {
+                    "assigned": serializers.IntegerField(),
+                    "total": serializers.IntegerField(),
+                    "total_affinity": serializers.FloatField(),
+                    "min_load": serializers.IntegerField(),
+                    "max_load": serializers.IntegerField(),
+                },
+            )
+        },
+    )
+    def post(self, request, round_id):
+        rnd = _organizer_round(request.user, round_id)
+        payload = AssignmentRunSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        s = judges_assign(user=request.user, round=rnd, seed=payload.validated_data["seed"])
+        return Response(
+            {
+                "assigned": s.assigned,
+                "total": s.total,
+                "total_affinity": s.total_affinity,
+                "min_load": s.min_load,
+                "max_load": s.max_load,
+            }
+        )
+
+
+class ProgressView(APIView):
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "Progress", {"judges": serializers.ListField(child=serializers.DictField())}
+            )
+        }
+    )
+    def get(self, request, round_id):
+        rnd = _organizer_round(request.user, round_id)
+        rows = round_progress(rnd)
+        return Response(
+            {
+                "round": rnd.code,
+                "assigned": sum(r.assigned for r in rows),
+                "submitted": sum(r.submitted for r in rows),
+                "judges": [r.__dict__ for r in rows],
+            }
+        )
+
+
+class PanelView(APIView):
+    @extend_schema(request=PanelMemberSerializer, responses={201: PanelMemberSerializer})
+    def post(self, request, round_id):
+        rnd = _organizer_round(request.user, round_id)
+        payload = PanelMemberSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        judge = get_object_or_404(User, username=data["judge"])
+        panel_member_add(user=request.user, round=rnd, judge=judge, max_load=data.get("max_load"))
+        if "expertise" in data:
+            judge_profile_set(judge=judge, expertise=data["expertise"])
+        return Response({"judge": judge.username, "max_load": data.get("max_load")}, status=201)
+
+
+class ConflictView(APIView):
+    """Organizers record a conflict for a judge (by entry receipt number or institution);
+    a judge declares their own (by institution) in advance."""
+
+    @extend_schema(request=ConflictSerializer, responses={201: ConflictSerializer})
+    def post(self, request, slug):
+        contest = get_object_or_404(contests_visible_to(request.user), slug=slug)
+        payload = ConflictSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        organizer = is_contest_organizer(request.user, contest)
+        if organizer and data.get("judge"):
+            judge = get_object_or_404(User, username=data["judge"])
+        else:
+            judge = request.user
+        entry = None
+        if data.get("entry"):
+            if not organizer:
+                raise NotFound()
+            entry = get_object_or_404(Entry, contest=contest, receipt_number=data["entry"])
+        conflict_declare(
+            user=request.user,
+            contest=contest,
+            judge=judge,
+            entry=entry,
+            institution=data.get("institution", ""),
+            reason=data.get("reason", ""),
+        )
+        return Response(
+            {
+                "judge": judge.username,
+                "entry": data.get("entry") or None,
+                "institution": data.get("institution", ""),
+            },
+            status=201,
+        )

@@ -1,0 +1,142 @@
+"""Reads for judges (never any entrant identity) and for organizers (progress)."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from contests.models import Criterion, Round
+from judging.enums import ScorecardStatus
+from judging.models import Assignment, PanelMember, Scorecard
+from submissions.enums import FileStatus
+from submissions.models import EntryFile
+from submissions.objectstore import object_url
+
+
+def judge_assignments(user) -> QuerySet[Assignment]:
+    """The judge's active assignments in their shuffled order, with what the page shows."""
+    return (
+        Assignment.objects.filter(judge=user, recused_at__isnull=True)
+        .select_related("round", "entry")
+        .prefetch_related(
+            Prefetch("round__criteria", queryset=Criterion.objects.order_by("order", "code")),
+            Prefetch(
+                "entry__files",
+                queryset=EntryFile.objects.filter(status=FileStatus.ACCEPTED).order_by(
+                    "slot", "created_at"
+                ),
+                to_attr="judge_files",
+            ),
+        )
+        .order_by("round__contest_id", "round__order", "queue_order")
+    )
+
+
+def scorecards_by_pair(user, assignments) -> dict[tuple[int, str], Scorecard]:
+    """The judge's own scorecards for these assignments (one query for the page)."""
+    entries = {a.entry_id for a in assignments}
+    cards = Scorecard.objects.filter(judge=user, entry_id__in=entries).prefetch_related(
+        "scores__criterion"
+    )
+    return {(c.round_id, str(c.entry_id)): c for c in cards}
+
+
+@dataclass(frozen=True)
+class JudgeFile:
+    slot: str
+    url: str
+    kind: str  # "image" or "pdf" or "video"
+
+
+def judge_files(assignment: Assignment) -> list[JudgeFile]:
+    """Signed URLs of the copies judges may see: re-encoded images, metadata-free PDFs.
+    The file name is the anonymous code, never the entrant's file name."""
+    out = []
+    code = assignment.entry.blind_code or "entry"
+    for n, f in enumerate(getattr(assignment.entry, "judge_files", []), start=1):
+        if f.preview_key:
+            out.append(
+                JudgeFile(
+                    f.slot,
+                    object_url(
+                        key=f.preview_key,
+                        filename=f"{code}-{f.slot}-{n}.jpg",
+                        as_attachment=False,
+                        content_type="image/jpeg",
+                    ),
+                    "image",
+                )
+            )
+        elif f.judge_key:
+            out.append(
+                JudgeFile(
+                    f.slot,
+                    object_url(
+                        key=f.judge_key,
+                        filename=f"{code}-{f.slot}-{n}.pdf",
+                        as_attachment=True,
+                        content_type="application/pdf",
+                    ),
+                    "pdf",
+                )
+            )
+        elif f.content_type == "video/mp4":
+            out.append(
+                JudgeFile(
+                    f.slot,
+                    object_url(
+                        key=f.key,
+                        filename=f"{code}-video.mp4",
+                        as_attachment=True,
+                        content_type="video/mp4",
+                    ),
+                    "video",
+                )
+            )
+    return out
+
+
+@dataclass(frozen=True)
+class JudgeProgress:
+    judge_id: int
+    name: str
+    affiliation: str
+    max_load: int | None
+    assigned: int
+    drafted: int
+    submitted: int
+
+
+def round_progress(rnd: Round) -> list[JudgeProgress]:
+    """Per judge of the panel: assigned, drafted and submitted counts (three queries)."""
+    panel = list(
+        PanelMember.objects.filter(round=rnd)
+        .select_related("judge")
+        .order_by("judge__name", "judge__username")
+    )
+    assigned = dict(
+        Assignment.objects.filter(round=rnd, recused_at__isnull=True)
+        .values("judge")
+        .annotate(n=Count("id"))
+        .values_list("judge", "n")
+    )
+    cards = {
+        row["judge"]: row
+        for row in Scorecard.objects.filter(round=rnd)
+        .values("judge")
+        .annotate(
+            drafted=Count("id", filter=Q(status=ScorecardStatus.DRAFT)),
+            submitted=Count("id", filter=Q(status=ScorecardStatus.SUBMITTED)),
+        )
+    }
+    return [
+        JudgeProgress(
+            judge_id=m.judge_id,
+            name=m.judge.name or m.judge.username,
+            affiliation=m.judge.affiliation,
+            max_load=m.max_load,
+            assigned=assigned.get(m.judge_id, 0),
+            drafted=cards.get(m.judge_id, {}).get("drafted", 0),
+            submitted=cards.get(m.judge_id, {}).get("submitted", 0),
+        )
+        for m in panel
+    ]

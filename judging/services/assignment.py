@@ -1,0 +1,284 @@
+"""Running the assignment engine on a round: who scores which entry.
+
+The rules (exactly k judges, balanced loads, conflicts never violated, maximum expertise
+affinity, deterministic, incremental) live in the pure ``judging.assignment``; this module
+gathers its inputs from the database and writes its answer.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contests.enums import Track
+from contests.models import Contest, Round
+from contests.permissions import is_contest_organizer
+from core.audit import audit_record
+from core.errors import NotFound
+from judging import assignment as engine
+from judging.enums import ConflictKind, ScorecardStatus
+from judging.errors import AssignmentInfeasible
+from judging.models import Assignment, Conflict, JudgeProfile, PanelMember, Scorecard
+from judging.services.panel import institution_normalise
+from submissions.enums import EntryStatus
+from submissions.models import Entry, TeamMember
+
+FIRST_ROUND_STATUSES = (EntryStatus.SUBMITTED, EntryStatus.ELIGIBLE, EntryStatus.IN_JUDGING)
+
+
+@dataclass(frozen=True)
+class AssignmentSummary:
+    assigned: int  # pairs written by this run
+    total: int  # active pairs of the round after it
+    total_affinity: float
+    min_load: int
+    max_load: int
+    short: list[str]  # entries left with fewer than k judges (only after a recusal)
+
+
+def round_entries(rnd: Round) -> QuerySet[Entry]:
+    """Round 1 judges every submitted entry that screening did not refuse; later rounds the
+    entries that advanced."""
+    qs = Entry.objects.filter(contest_id=rnd.contest_id)
+    if rnd.order == 1:
+        return qs.filter(status__in=FIRST_ROUND_STATUSES)
+    return qs.filter(status=EntryStatus.ADVANCED)
+
+
+def queue_order(judge_id: int, entry_id, round_id: int) -> int:
+    """A per-judge shuffle that is stable (same judge, entry, round → same place)."""
+    digest = hashlib.sha256(f"{round_id}:{judge_id}:{entry_id}".encode()).digest()
+    return int.from_bytes(digest[:7], "big")
+
+
+def _entrant_institutions(entries: list[Entry], track: str) -> dict[str, set[str]]:
+    by_entry: dict[str, set[str]] = {str(e.pk): set() for e in entries}
+    if track == Track.SMART_CITY:
+        rows = TeamMember.objects.filter(entry__in=entries).values_list("entry_id", "university")
+        for entry_id, university in rows:
+            by_entry[str(entry_id)].add(institution_normalise(university))
+    else:
+        for e in entries:
+            if e.child is not None and e.child.school:
+                by_entry[str(e.pk)].add(institution_normalise(e.child.school))
+    return by_entry
+
+
+def conflict_pairs(contest: Contest, entries: list[Entry], judges: list) -> set[tuple[int, str]]:
+    """(judge id, entry id) pairs that may never be assigned: automatic (affiliation equals an
+    entrant's university or school), declared (an entry or an institution), and recusals."""
+    institutions = _entrant_institutions(entries, contest.track)
+    entry_ids = set(institutions)
+    pairs: set[tuple[int, str]] = set()
+    declared_inst: dict[int, set[str]] = {}
+    for c in Conflict.objects.filter(contest=contest, judge__in=judges):
+        if c.entry_id is not None:
+            if str(c.entry_id) in entry_ids:
+                pairs.add((c.judge_id, str(c.entry_id)))
+        else:
+            declared_inst.setdefault(c.judge_id, set()).add(institution_normalise(c.institution))
+    for judge in judges:
+        own = {institution_normalise(judge.affiliation)} - {""}
+        own |= declared_inst.get(judge.pk, set())
+        if not own:
+            continue
+        for entry_id, theirs in institutions.items():
+            if own & theirs:
+                pairs.add((judge.pk, entry_id))
+    return pairs
+
+
+def _require_organizer(user, rnd: Round) -> None:
+    if not is_contest_organizer(user, rnd.contest):
+        raise NotFound()
+
+
+def _inputs(rnd: Round):
+    entries = list(round_entries(rnd).select_related("child", "division"))
+    panel = list(PanelMember.objects.filter(round=rnd).select_related("judge"))
+    judges = [m.judge for m in panel]
+    conflicts = conflict_pairs(rnd.contest, entries, judges)
+    expertise = dict(
+        JudgeProfile.objects.filter(user__in=judges).values_list("user_id", "expertise")
+    )
+    affinity = {
+        (j.pk, str(e.pk)): 1
+        for j in judges
+        for e in entries
+        if e.division.code in (expertise.get(j.pk) or [])
+    }
+    return entries, panel, conflicts, affinity
+
+
+@transaction.atomic
+def judges_assign(*, user, round: Round, seed: int = 0, system: bool = False) -> AssignmentSummary:
+    """Assign judges to every entry of the round that lacks them, keeping existing pairs."""
+    rnd = Round.objects.select_for_update().select_related("contest").get(pk=round.pk)
+    if not system:
+        _require_organizer(user, rnd)
+    entries, panel, conflicts, affinity = _inputs(rnd)
+    active = Assignment.objects.filter(round=rnd, recused_at__isnull=True)
+    fixed = [(str(e), j) for e, j in active.values_list("entry_id", "judge_id")]
+    entry_ids = {str(e.pk) for e in entries}
+    fixed = [(e, j) for e, j in fixed if e in entry_ids and (j, e) not in conflicts]
+    k = rnd.judges_per_entry or len(panel)
+    if not entries or not panel:
+        raise AssignmentInfeasible(
+            _("The round has no entries or no judges on its panel yet."),
+            detail={"entries": [], "entries_count": len(entries), "panel_count": len(panel)},
+        )
+    try:
+        result = engine.assign(
+            entries=[engine.Entry(id=str(e.pk), division=e.division.code) for e in entries],
+            judges=[engine.Judge(id=m.judge_id, max_load=m.max_load) for m in panel],
+            k=k,
+            conflicts=conflicts,
+            affinity=affinity,
+            fixed=fixed,
+            seed=seed,
+        )
+    except engine.AssignmentInfeasible as exc:
+        codes = {
+            str(pk): receipt
+            for pk, receipt in Entry.objects.filter(pk__in=exc.entries).values_list(
+                "pk", "receipt_number"
+            )
+        }
+        raise AssignmentInfeasible(
+            detail={
+                "entries": [codes.get(e) or str(e) for e in exc.entries],
+                "available": {codes.get(e) or str(e): n for e, n in (exc.available or {}).items()},
+                "reason": exc.reason,
+                "judges_per_entry": k,
+            }
+        ) from exc
+    have = set(fixed)
+    new = [
+        Assignment(
+            round=rnd,
+            entry_id=e,
+            judge_id=j,
+            queue_order=queue_order(j, e, rnd.pk),
+            affinity=affinity.get((j, e), 0),
+        )
+        for e, j in result.pairs
+        if (e, j) not in have
+    ]
+    Assignment.objects.bulk_create(new, batch_size=5000)
+    if rnd.order == 1:
+        round_entries(rnd).exclude(status=EntryStatus.IN_JUDGING).update(
+            status=EntryStatus.IN_JUDGING
+        )
+    summary = AssignmentSummary(
+        assigned=len(new),
+        total=len(result.pairs),
+        total_affinity=result.total_affinity,
+        min_load=result.min_load,
+        max_load=result.max_load,
+        short=[],
+    )
+    audit_record(
+        actor=user,
+        action="assignment.run",
+        target=rnd,
+        contest=rnd.contest,
+        after={
+            "assigned": summary.assigned,
+            "total": summary.total,
+            "seed": seed,
+            "total_affinity": summary.total_affinity,
+            "min_load": summary.min_load,
+            "max_load": summary.max_load,
+        },
+    )
+    return summary
+
+
+def _release(actor, assignment: Assignment, *, reason: str, action: str) -> None:
+    assignment.recused_at = timezone.now()
+    assignment.save(update_fields=["recused_at"])
+    Scorecard.objects.filter(
+        round_id=assignment.round_id,
+        entry_id=assignment.entry_id,
+        judge_id=assignment.judge_id,
+        status=ScorecardStatus.DRAFT,
+    ).delete()
+    audit_record(
+        actor=actor,
+        action=action,
+        target=assignment,
+        contest=assignment.round.contest,
+        reason=reason,
+        before={"judge": assignment.judge_id, "entry": str(assignment.entry_id)},
+    )
+
+
+def _reassign(actor, rnd: Round) -> list[str]:
+    """Fill the places a recusal or a conflict left; an impossible fill is reported, not raised."""
+    try:
+        judges_assign(user=actor, round=rnd, system=True)
+    except AssignmentInfeasible as exc:
+        audit_record(
+            actor=actor,
+            action="assignment.short",
+            target=rnd,
+            contest=rnd.contest,
+            after=exc.detail,
+        )
+        return list(exc.detail.get("entries", []))
+    return []
+
+
+@transaction.atomic
+def assignment_recuse(*, user, assignment_id, reason: str) -> list[str]:
+    """A judge declares a conflict on seeing an entry: the pair goes, another judge comes."""
+    try:
+        assignment = (
+            Assignment.objects.select_for_update()
+            .select_related("round__contest")
+            .get(pk=assignment_id, judge=user, recused_at__isnull=True)
+        )
+    except (Assignment.DoesNotExist, ValueError) as exc:
+        raise NotFound() from exc
+    from judging.errors import ScorecardLocked
+
+    if Scorecard.objects.filter(
+        round_id=assignment.round_id,
+        entry_id=assignment.entry_id,
+        judge=user,
+        status=ScorecardStatus.SUBMITTED,
+    ).exists():
+        raise ScorecardLocked()
+    Conflict.objects.create(
+        contest=assignment.round.contest,
+        judge=user,
+        entry_id=assignment.entry_id,
+        kind=ConflictKind.RECUSAL,
+        reason=(reason or "").strip(),
+        created_by=user,
+    )
+    _release(user, assignment, reason=reason, action="assignment.recuse")
+    return _reassign(user, assignment.round)
+
+
+def assignments_release_conflicted(*, actor, contest: Contest, judge) -> None:
+    """After a new conflict, take away the judge's unsubmitted assignments it forbids."""
+    for rnd in Round.objects.filter(contest=contest):
+        held = Assignment.objects.filter(round=rnd, judge=judge, recused_at__isnull=True)
+        if not held.exists():
+            continue
+        entries = list(Entry.objects.filter(pk__in=held.values("entry_id")).select_related("child"))
+        forbidden = {e for j, e in conflict_pairs(contest, entries, [judge])}
+        released = False
+        for a in held.filter(entry_id__in=forbidden).select_related("round__contest"):
+            if Scorecard.objects.filter(
+                round=rnd, entry_id=a.entry_id, judge=judge, status=ScorecardStatus.SUBMITTED
+            ).exists():
+                continue  # a submitted score stays until an organizer unlocks it
+            _release(actor, a, reason="conflict", action="assignment.release")
+            released = True
+        if released:
+            _reassign(actor, rnd)

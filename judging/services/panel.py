@@ -1,0 +1,106 @@
+"""Judges, panels and declared conflicts of interest."""
+
+import re
+import unicodedata
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.enums import Role
+from accounts.models import User
+from contests.models import Contest, Round
+from contests.permissions import is_contest_organizer
+from core.audit import audit_record
+from core.errors import NotFound, ValidationFailed
+from judging.enums import ConflictKind
+from judging.models import Conflict, JudgeProfile, PanelMember
+from submissions.models import Entry
+
+
+def institution_normalise(name: str) -> str:
+    """Compare institutions by letters only: '서울대학교 ', 'Seoul National Univ.' variants of
+    spacing, case and punctuation collapse to one key."""
+    text = unicodedata.normalize("NFKC", name or "").casefold()
+    return re.sub(r"[\W_]+", "", text)
+
+
+def _require_organizer(user, contest: Contest) -> None:
+    if not is_contest_organizer(user, contest):
+        raise NotFound()
+
+
+@transaction.atomic
+def judge_profile_set(*, judge: User, expertise: list[str]) -> JudgeProfile:
+    profile, _created = JudgeProfile.objects.update_or_create(
+        user=judge, defaults={"expertise": sorted(set(expertise))}
+    )
+    return profile
+
+
+@transaction.atomic
+def panel_member_add(
+    *, user, round: Round, judge: User, max_load: int | None = None
+) -> PanelMember:
+    _require_organizer(user, round.contest)
+    if judge.role != Role.JUDGE:
+        raise ValidationFailed(_("Only judge accounts can sit on a panel."), code="not_a_judge")
+    member, created = PanelMember.objects.update_or_create(
+        round=round, judge=judge, defaults={"max_load": max_load}
+    )
+    audit_record(
+        actor=user,
+        action="panel.add" if created else "panel.update",
+        target=member,
+        contest=round.contest,
+        after={"judge": judge.username, "max_load": max_load},
+    )
+    return member
+
+
+@transaction.atomic
+def conflict_declare(
+    *,
+    user,
+    contest: Contest,
+    judge: User,
+    entry: Entry | None = None,
+    institution: str = "",
+    reason: str = "",
+    kind: str | None = None,
+) -> Conflict:
+    """A judge declares (for themself) or an organizer records a conflict of interest.
+
+    A conflict with an entry the judge already holds takes that assignment away and finds
+    another judge (see ``assignment_recuse``)."""
+    if user.pk != judge.pk:
+        _require_organizer(user, contest)
+    if entry is None and not institution.strip():
+        raise ValidationFailed(detail={"institution": [_("Name an entry or an institution.")]})
+    if entry is not None and entry.contest_id != contest.pk:
+        raise NotFound()
+    conflict = Conflict.objects.create(
+        contest=contest,
+        judge=judge,
+        entry=entry,
+        institution=institution.strip(),
+        reason=reason.strip(),
+        created_by=user,
+        kind=kind or (ConflictKind.ENTRY if entry else ConflictKind.INSTITUTION),
+    )
+    audit_record(
+        actor=user,
+        action="conflict.declare",
+        target=conflict,
+        contest=contest,
+        after={
+            "judge": judge.username,
+            "entry": str(entry.pk) if entry else None,
+            "institution": conflict.institution,
+            "kind": conflict.kind,
+        },
+        reason=conflict.reason,
+    )
+    from judging.services.assignment import assignments_release_conflicted
+
+    assignments_release_conflicted(actor=user, contest=contest, judge=judge)
+    return conflict

@@ -1,0 +1,275 @@
+"""Judging through the API: assignment, blind queues, scorecards, recusal, unlocking."""
+
+import pytest
+
+from core.models import AuditRecord
+from judging.models import Assignment, Conflict, Scorecard
+from submissions.models import Entry
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def run(organizer, rnd, **body):
+    return client_for(organizer).post(f"/api/v1/rounds/{rnd.pk}/assignment/", body, format="json")
+
+
+def test_organizer_runs_a_balanced_assignment(judged, organizer):
+    response = run(organizer, judged["prelim"])
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    # 6 drawings × 3 judges = 18 pairs over 4 judges: loads 4 or 5
+    assert (body["assigned"], body["total"], body["min_load"], body["max_load"]) == (18, 18, 4, 5)
+    # judge 0 knows the "lower" division: 2 of the 6 drawings are there, both go to them
+    assert body["total_affinity"] == 2
+    assert set(
+        Entry.objects.filter(contest=judged["drawing"]).values_list("status", flat=True)
+    ) == {"in_judging"}
+    assert AuditRecord.objects.filter(action="assignment.run").count() == 1
+    # Running again keeps every pair and adds none.
+    again = run(organizer, judged["prelim"]).json()
+    assert (again["assigned"], again["total"]) == (0, 18)
+
+
+def test_only_the_contests_organizers_run_assignments(judged, judge, student):
+    for user in (judge, student, judged["judges"][0]):
+        assert run(user, judged["prelim"]).status_code == 404
+    assert not Assignment.objects.exists()
+
+
+def test_infeasible_round_names_the_entries_and_writes_nothing(judged, organizer):
+    judged["prelim"].panel.filter(judge__in=judged["judges"][2:]).delete()  # 2 judges, k = 3
+    response = run(organizer, judged["prelim"])
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "assignment_infeasible"
+    assert sorted(body["detail"]["entries"]) == [f"WSCE21-D-0000{i}" for i in range(1, 7)]
+    assert not Assignment.objects.exists()
+
+
+def test_affiliation_with_the_childs_school_is_an_automatic_conflict(judged, organizer):
+    conflicted = judged["judges"][3]
+    conflicted.affiliation = " 세종한빛 초등학교"  # the demo children's school, spelled loosely
+    conflicted.save()
+    assert run(organizer, judged["prelim"]).status_code == 200
+    assert not Assignment.objects.filter(judge=conflicted).exists()
+    assert Assignment.objects.count() == 18
+
+
+def test_declared_institution_conflict(judged, organizer):
+    judge = judged["judges"][1]
+    response = client_for(judge).post(
+        "/api/v1/contests/wsce2021-drawing/conflicts/",
+        {"institution": "세종한빛초등학교", "reason": "자녀 재학"},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert run(organizer, judged["prelim"]).status_code == 200
+    assert not Assignment.objects.filter(judge=judge).exists()
+
+
+def queue(user):
+    response = client_for(user).get("/api/v1/judging/assignments/")
+    assert response.status_code == 200
+    return response.json()["results"]
+
+
+def test_queue_is_blind(judged, organizer):
+    run(organizer, judged["prelim"])
+    judge = judged["judges"][0]
+    items = queue(judge)
+    assert len(items) == Assignment.objects.filter(judge=judge).count()
+    assert set(items[0]) == {
+        "id",
+        "round",
+        "entry_code",
+        "title",
+        "description",
+        "files",
+        "rubric",
+        "scorecard",
+    }
+    assert [r["code"] for r in items[0]["rubric"]] == ["theme", "creativity", "technique"]
+    text = client_for(judge).get("/api/v1/judging/assignments/").content.decode()
+    for entry in Entry.objects.filter(contest=judged["drawing"]).select_related("child", "owner"):
+        for secret in (
+            entry.receipt_number,
+            entry.child.name,
+            entry.child.school,
+            entry.owner.username,
+            entry.owner.name,
+            entry.owner.email,
+            str(entry.pk),
+        ):
+            assert secret not in text, secret
+        for f in entry.files.all():
+            assert f.display_name not in text
+
+
+def test_queue_is_shuffled_per_judge(judged, organizer):
+    run(organizer, judged["prelim"])
+    orders = [[i["entry_code"] for i in queue(j)] for j in judged["judges"]]
+    common = set(orders[0]) & set(orders[1])
+    assert [c for c in orders[0] if c in common] != [c for c in orders[1] if c in common] or len(
+        common
+    ) < 3
+
+
+def test_scorecard_draft_submit_lock_unlock(judged, organizer):
+    run(organizer, judged["prelim"])
+    judge = judged["judges"][0]
+    item = queue(judge)[0]
+    client = client_for(judge)
+    url = f"/api/v1/judging/assignments/{item['id']}/scorecard/"
+    draft = client.put(
+        url, {"scores": {"theme": 30, "creativity": 20.5}, "comment": "색감"}, format="json"
+    )
+    assert draft.status_code == 200, draft.json()
+    assert (draft.json()["status"], draft.json()["total"]) == ("draft", 50.5)
+    bad = client.put(url, {"scores": {"theme": 41, "technique": -1, "color": 3}}, format="json")
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "invalid_scores"
+    assert set(bad.json()["detail"]) == {"theme", "technique", "color"}
+    incomplete = client.put(url, {"scores": {"theme": 30}, "submit": True}, format="json")
+    assert incomplete.status_code == 400 and set(incomplete.json()["detail"]) == {
+        "creativity",
+        "technique",
+    }
+    card = Scorecard.objects.get(judge=judge)
+    assert card.total == 50.5  # refused saves changed nothing
+    done = client.put(
+        url,
+        {"scores": {"theme": 30, "creativity": 20.5, "technique": 25}, "submit": True},
+        format="json",
+    )
+    assert done.json() == {"id": card.pk, "status": "submitted", "total": 75.5, "version": 3}
+    locked = client.put(url, {"scores": {"theme": 40}}, format="json")
+    assert locked.status_code == 409 and locked.json()["code"] == "scorecard_locked"
+    # only an organizer unlocks, with a reason, and it is recorded
+    assert (
+        client.post(
+            f"/api/v1/scorecards/{card.pk}/unlock/", {"reason": "x"}, format="json"
+        ).status_code
+        == 404
+    )
+    org = client_for(organizer)
+    assert org.post(f"/api/v1/scorecards/{card.pk}/unlock/", {}, format="json").status_code == 400
+    unlocked = org.post(
+        f"/api/v1/scorecards/{card.pk}/unlock/", {"reason": "오기 정정 요청"}, format="json"
+    )
+    assert unlocked.json()["status"] == "draft"
+    record = AuditRecord.objects.get(action="scorecard.unlock")
+    assert record.reason == "오기 정정 요청" and record.before["total"] == "75.50"
+    assert client.put(url, {"scores": {"theme": 40}}, format="json").status_code == 200
+
+
+def test_stale_version_is_an_edit_conflict(judged, organizer):
+    run(organizer, judged["prelim"])
+    judge = judged["judges"][0]
+    url = f"/api/v1/judging/assignments/{queue(judge)[0]['id']}/scorecard/"
+    client = client_for(judge)
+    first = client.put(url, {"scores": {"theme": 10}, "version": 1}, format="json").json()
+    assert first["version"] == 2
+    stale = client.put(url, {"scores": {"theme": 20}, "version": 1}, format="json")
+    assert stale.status_code == 409 and stale.json()["code"] == "edit_conflict"
+    assert Scorecard.objects.get(judge=judge).total == 10
+
+
+def test_judges_never_see_each_others_scores_or_entries(judged, organizer):
+    run(organizer, judged["prelim"])
+    a, b = judged["judges"][0], judged["judges"][1]
+    mine = {i["id"] for i in queue(a)}
+    theirs = (
+        Assignment.objects.filter(judge=b)
+        .exclude(entry__in=Assignment.objects.filter(judge=a).values("entry"))
+        .first()
+    )
+    assert theirs is not None and theirs.pk not in mine
+    client = client_for(a)
+    for method, url in [
+        ("get", f"/api/v1/judging/assignments/{theirs.pk}/"),
+        ("put", f"/api/v1/judging/assignments/{theirs.pk}/scorecard/"),
+        ("post", f"/api/v1/judging/assignments/{theirs.pk}/recuse/"),
+    ]:
+        assert (
+            getattr(client, method)(url, {"scores": {"theme": 1}}, format="json").status_code == 404
+        )
+    # a shared entry: b's score never appears in a's view
+    shared = Assignment.objects.filter(
+        judge=b, entry__in=Assignment.objects.filter(judge=a).values("entry")
+    ).first()
+    client_for(b).put(
+        f"/api/v1/judging/assignments/{shared.pk}/scorecard/",
+        {"scores": {"theme": 37}},
+        format="json",
+    )
+    item = next(i for i in queue(a) if i["entry_code"] == shared.entry.blind_code)
+    assert item["scorecard"] is None
+
+
+def test_recusal_reassigns_that_entry_alone(judged, organizer):
+    run(organizer, judged["prelim"])
+    judge = judged["judges"][0]
+    before = set(
+        Assignment.objects.filter(recused_at__isnull=True).values_list("entry_id", "judge_id")
+    )
+    item = queue(judge)[0]
+    response = client_for(judge).post(
+        f"/api/v1/judging/assignments/{item['id']}/recuse/",
+        {"reason": "지인의 자녀로 보임"},
+        format="json",
+    )
+    assert response.status_code == 200
+    recused = Assignment.objects.get(pk=item["id"])
+    after = set(
+        Assignment.objects.filter(recused_at__isnull=True).values_list("entry_id", "judge_id")
+    )
+    assert before - after == {(recused.entry_id, judge.pk)}
+    (added,) = after - before
+    assert added[0] == recused.entry_id and added[1] != judge.pk
+    assert Conflict.objects.filter(kind="recusal", judge=judge, entry=recused.entry).exists()
+    assert item["id"] not in {i["id"] for i in queue(judge)}
+
+
+def test_progress_for_organizers(judged, organizer):
+    run(organizer, judged["prelim"])
+    judge = judged["judges"][0]
+    item = queue(judge)[0]
+    client_for(judge).put(
+        f"/api/v1/judging/assignments/{item['id']}/scorecard/",
+        {"scores": {"theme": 1, "creativity": 1, "technique": 1}, "submit": True},
+        format="json",
+    )
+    body = client_for(organizer).get(f"/api/v1/rounds/{judged['prelim'].pk}/progress/").json()
+    assert (body["assigned"], body["submitted"]) == (18, 1)
+    row = next(r for r in body["judges"] if r["judge_id"] == judge.pk)
+    assert (row["submitted"], row["drafted"]) == (1, 0)
+    assert (
+        client_for(judge).get(f"/api/v1/rounds/{judged['prelim'].pk}/progress/").status_code == 404
+    )
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_queue_query_count(judged, organizer, django_assert_num_queries, n):
+    run(organizer, judged["prelim"])
+    judge = judged["judges"][0]
+    keep = list(Assignment.objects.filter(judge=judge).values_list("pk", flat=True)[:n])
+    Assignment.objects.filter(judge=judge).exclude(pk__in=keep).delete()
+    client = client_for(judge)
+    for pk in keep:
+        client.put(
+            f"/api/v1/judging/assignments/{pk}/scorecard/", {"scores": {"theme": 5}}, format="json"
+        )
+    # token, count, page (+ round, entry), criteria, files, scorecards, scores, criterion
+    with django_assert_num_queries(8):
+        assert len(client.get("/api/v1/judging/assignments/").json()["results"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_progress_query_count(judged, organizer, django_assert_num_queries, n):
+    judged["prelim"].panel.exclude(judge__in=judged["judges"][:n]).delete()
+    client = client_for(organizer)
+    # token, round, organizer check, panel, assignment counts, scorecard counts
+    with django_assert_num_queries(6):
+        body = client.get(f"/api/v1/rounds/{judged['prelim'].pk}/progress/").json()
+    assert len(body["judges"]) == n

@@ -1,7 +1,7 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api.views import accounts, contests, entries, judging
+from api.views import accounts, contests, entries, judging, results
 
 urlpatterns = [
     path("auth/register/", accounts.RegisterView.as_view(), name="api-register"),
@@ -87,6 +87,39 @@ urlpatterns = [
         "contests/<slug:slug>/conflicts/",
         judging.ConflictView.as_view(),
         name="api-contest-conflicts",
+    ),
+    path(
+        "contests/<slug:slug>/judges/import/",
+        judging.JudgesImportView.as_view(),
+        name="api-judges-import",
+    ),
+    path(
+        "rounds/<int:round_id>/rankings/",
+        results.RoundRankingView.as_view(),
+        name="api-round-rankings",
+    ),
+    path("rounds/<int:round_id>/advance/", results.AdvanceView.as_view(), name="api-round-advance"),
+    path(
+        "contests/<slug:slug>/rankings/final/",
+        results.FinalRankingView.as_view(),
+        name="api-final-ranking",
+    ),
+    path(
+        "contests/<slug:slug>/allocation/", results.AllocationView.as_view(), name="api-allocation"
+    ),
+    path(
+        "contests/<slug:slug>/allocation/approve/",
+        results.ApproveView.as_view(),
+        name="api-allocation-approve",
+    ),
+    path("contests/<slug:slug>/publish/", results.PublishView.as_view(), name="api-publish"),
+    path("contests/<slug:slug>/unpublish/", results.UnpublishView.as_view(), name="api-unpublish"),
+    path("contests/<slug:slug>/results/", results.ResultsView.as_view(), name="api-results"),
+    re_path(
+        r"^contests/(?P<slug>[-\w]+)/exports/(?P<name>rankings|scorecards|payouts)"
+        r"\.(?P<fmt>csv|xlsx)$",
+        results.ExportView.as_view(),
+        name="api-export",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

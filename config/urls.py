@@ -13,10 +13,13 @@ admin.site.index_title = _("Contest configuration")
 urlpatterns = [
     path("", contest_views.home, name="home"),
     path("contests/<slug:slug>/", contest_views.contest_detail, name="contest-detail"),
+    path("contests/<slug:slug>/results/", contest_views.contest_results, name="contest-results"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", account_views.register, name="register"),
+    path("accounts/", include("django.contrib.auth.urls")),  # password reset (judge invitations)
     path("", include("submissions.urls")),
+    path("", include("judging.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),

@@ -313,8 +313,12 @@ def combine_rounds(
     weights: Mapping[str, float],
     *,
     divisions: Mapping[Any, Any] | pd.Series | None = None,
+    tie_break: pd.DataFrame | None = None,
 ) -> RankingResult:
     """Final score = Σ weight% × round score, over the rounds in the order given.
+
+    `tie_break` (entry-indexed, columns in chain order — the final round's means of its
+    tie-break criteria) separates equal final scores, higher mean first; still tied → shared.
 
     Only entries of the LAST round (the finalists) are ranked; each needs a score in every round
     with a non-zero weight. A round's scores are a Series entry → score, a DataFrame with
@@ -341,9 +345,22 @@ def combine_rounds(
         if weights[code]:
             final += weights[code] * combined[f"score_{code}"].to_numpy()
     score = exact(final / 100)
+    keys = [-score]
+    if tie_break is not None:
+        chain = tie_break.set_axis(tie_break.index.astype(str)).reindex(combined.index)
+        for column in chain.columns:
+            values = exact(chain[column].to_numpy(np.float64))
+            if np.isnan(values).any():
+                raise RankingRefused(
+                    "missing_round_score",
+                    "a finalist has no tie-break mean",
+                    {"criterion": str(column)},
+                )
+            combined[f"tie_{column}"] = values
+            keys.append(-values)
     division = _divisions(finalists.strings, divisions, divisions is not None)
     groups = np.maximum(division.codes, 0)
-    order, ranks = stats.competition_ranks(groups, [-score])
+    order, ranks = stats.competition_ranks(groups, keys)
     rows = pd.DataFrame(
         {
             "rank": ranks[order],

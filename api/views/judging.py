@@ -1,8 +1,13 @@
 """Judging endpoints: parse → one service or selector → render."""
 
+import tempfile
+from pathlib import Path
+
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -18,9 +23,10 @@ from api.judging_serializers import (
 from contests.models import Round
 from contests.permissions import is_contest_organizer
 from contests.selectors import contests_visible_to
-from core.errors import NotFound
+from core.errors import NotFound, ValidationFailed
 from judging.selectors import judge_assignments, round_progress, scorecards_by_pair
 from judging.services.assignment import assignment_recuse, judges_assign
+from judging.services.judges import judges_import
 from judging.services.panel import conflict_declare, judge_profile_set, panel_member_add
 from judging.services.scoring import scorecard_save, scorecard_unlock
 from submissions.models import Entry
@@ -226,4 +232,47 @@ class ConflictView(APIView):
                 "institution": data.get("institution", ""),
             },
             status=201,
+        )
+
+
+class JudgesImportView(APIView):
+    """Organizers upload a CSV/XLSX of judges: username,name,email[,affiliation,expertise,
+    max_load,rounds]. All or nothing; new judges are emailed a link to set their password."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={
+            "multipart/form-data": inline_serializer(
+                "JudgesFile", {"file": serializers.FileField()}
+            )
+        },
+        responses={
+            200: inline_serializer(
+                "JudgesImported",
+                {
+                    "created": serializers.ListField(child=serializers.CharField()),
+                    "updated": serializers.ListField(child=serializers.CharField()),
+                    "panel_places": serializers.IntegerField(),
+                },
+            )
+        },
+    )
+    def post(self, request, slug):
+        contest = get_object_or_404(contests_visible_to(request.user), slug=slug)
+        upload = request.FILES.get("file")
+        suffix = Path(upload.name).suffix.lower() if upload else ""
+        if upload is None or suffix not in (".csv", ".xlsx"):
+            raise ValidationFailed(_("Upload a .csv or .xlsx file."), code="invalid_table")
+        with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
+            for chunk in upload.chunks():
+                tmp.write(chunk)
+            tmp.flush()
+            report = judges_import(user=request.user, contest=contest, path=tmp.name)
+        return Response(
+            {
+                "created": report.created,
+                "updated": report.updated,
+                "panel_places": report.panel_places,
+            }
         )

@@ -141,7 +141,12 @@ def test_demo_seed_is_idempotent_and_opens_submissions_now(db, settings):
     from submissions.models import Entry
 
     assert Entry.objects.filter(contest__slug=SMART_CITY).count() == 4
-    assert Entry.objects.filter(contest__slug=DRAWING, status="submitted").count() == 6
+    # demo judging has assigned both first rounds: submitted entries are now in judging
+    assert Entry.objects.filter(contest__slug=DRAWING, status="in_judging").count() == 6
+    from judging.models import Assignment, Scorecard
+
+    assert Assignment.objects.count() == 3 * 3 + 6 * 3
+    assert Scorecard.objects.filter(judge__username="judge", status="submitted").count() == 2
     assert all(e.files.filter(status="accepted").count() == 1 for e in Entry.objects.all())
     assert set(
         Entry.objects.filter(contest__slug=DRAWING).values_list("division__code", flat=True)

@@ -554,3 +554,27 @@ def test_component_roots_match_a_plain_search(n_nodes, edges):
                 seen.add(other)
                 todo.append(other)
         assert roots[node] == min(seen)
+
+
+def test_combined_ranking_breaks_ties_with_the_final_rounds_chain():
+    # A and B both end on 0.3 × 80 + 0.7 × 90 = 87.0 and would share rank 1;
+    # the final round's tie-break means (feasibility, then creativity) separate them:
+    # A feasibility 20 vs B 20 (equal) → creativity A 15 < B 18 → B first.
+    r1 = pd.Series({"A": 80.0, "B": 80.0, "C": 70.0})
+    r2 = pd.Series({"A": 90.0, "B": 90.0, "C": 95.0})
+    tie = pd.DataFrame(
+        {
+            "feasibility": {"A": 20.0, "B": 20.0, "C": 22.0},
+            "creativity": {"A": 15.0, "B": 18.0, "C": 10.0},
+        }
+    )
+    result = combine_rounds({"r1": r1, "r2": r2}, {"r1": 30, "r2": 70}, tie_break=tie)
+    # C: 0.3 × 70 + 0.7 × 95 = 87.5 → rank 1
+    assert list(zip(result.rows["entry"], result.rows["rank"], strict=True)) == [
+        ("C", 1),
+        ("B", 2),
+        ("A", 3),
+    ]
+    without = combine_rounds({"r1": r1, "r2": r2}, {"r1": 30, "r2": 70})
+    assert list(without.rows["rank"]) == [1, 2, 2]
+    assert result.inputs_sha256 != without.inputs_sha256

@@ -28,6 +28,12 @@ class Command(BaseCommand):
             "--drawings", type=int, default=6, help="demo drawings (Track D), with generated images"
         )
         parser.add_argument(
+            "--judges",
+            type=int,
+            default=6,
+            help="demo judges on both first rounds (the 'judge' login is one)",
+        )
+        parser.add_argument(
             "--force", action="store_true", help="allow --demo outside DEBUG (never on a real site)"
         )
 
@@ -58,3 +64,13 @@ class Command(BaseCommand):
                 )
             if any(made):
                 self.stdout.write(f"demo entries: {made[0]} proposals, {made[1]} drawings")
+            from judging.demo import demo_judging_seed
+
+            n = demo_judging_seed(
+                smart=contests[0],
+                drawing=contests[1],
+                judges=opts["judges"],
+                password=opts["password"],
+            )
+            if n:
+                self.stdout.write(f"demo judging: {n} judges on both first rounds, assigned")

@@ -1,0 +1,231 @@
+"""Rankings, advancement, allocation, publication, public results and exports."""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.judging_serializers import ReasonSerializer
+from contests.models import Contest, Round
+from contests.permissions import is_contest_organizer
+from contests.selectors import contests_visible_to
+from core.errors import NotFound
+from judging.exports import EXPORTS, table_bytes
+from judging.services import publication, rankings
+from submissions.objectstore import object_url
+
+ROW_FIELDS = ("rank", "entry_code", "division", "score", "n_judges")
+
+
+def _snapshot_body(snap) -> dict:
+    return {
+        "id": snap.pk,
+        "method": snap.method,
+        "inputs_sha256": snap.inputs_sha256,
+        "created_at": snap.created_at,
+        "params": snap.params,
+        "rows": [
+            {k: r.get(k) for k in ROW_FIELDS}
+            | {k: v for k, v in r.items() if k.startswith(("mean_", "total_", "score_", "tie_"))}
+            for r in snap.rows
+        ],
+        "judges": snap.judges,
+    }
+
+
+def _round(user, round_id) -> Round:
+    rnd = get_object_or_404(Round.objects.select_related("contest"), pk=round_id)
+    if not is_contest_organizer(user, rnd.contest):
+        raise NotFound()
+    return rnd
+
+
+def _contest(user, slug) -> Contest:
+    return get_object_or_404(contests_visible_to(user), slug=slug)
+
+
+class MethodSerializer(serializers.Serializer):
+    method = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RoundRankingView(APIView):
+    @extend_schema(
+        request=MethodSerializer,
+        responses={
+            201: OpenApiResponse(
+                description="{id, method, inputs_sha256, "
+                "rows: [{rank, entry_code, score, n_judges}]}"
+            )
+        },
+    )
+    def post(self, request, round_id):
+        rnd = _round(request.user, round_id)
+        payload = MethodSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        snap = rankings.ranking_compute(
+            user=request.user, round=rnd, method=payload.validated_data["method"] or None
+        )
+        return Response(_snapshot_body(snap), status=201)
+
+
+class AdvanceView(APIView):
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer(
+                "Advanced", {"advanced": serializers.ListField(child=serializers.CharField())}
+            )
+        },
+    )
+    def post(self, request, round_id):
+        rnd = _round(request.user, round_id)
+        return Response({"advanced": rankings.round_advance(user=request.user, round=rnd)})
+
+
+class FinalRankingView(APIView):
+    @extend_schema(
+        request=None, responses={201: OpenApiResponse(description="the weighted final ranking")}
+    )
+    def post(self, request, slug):
+        contest = _contest(request.user, slug)
+        snap = rankings.final_ranking_compute(user=request.user, contest=contest)
+        return Response(_snapshot_body(snap), status=201)
+
+
+def _allocation_body(a) -> dict:
+    return {
+        "id": a.pk,
+        "awards": [
+            {
+                k: w[k]
+                for k in (
+                    "tier",
+                    "tier_name",
+                    "entry_code",
+                    "amount",
+                    "joint",
+                    "rank",
+                    "division",
+                    "kind",
+                )
+            }
+            for w in a.awards
+        ],
+        "unawarded": a.unawarded,
+        "tiers_total": a.tiers_total,
+        "awarded_total": a.awarded_total,
+        "unallocated": a.unallocated,
+        "remainder": a.remainder,
+        "approved_at": a.approved_at,
+    }
+
+
+class AllocationView(APIView):
+    @extend_schema(
+        request=None,
+        responses={
+            200: OpenApiResponse(
+                description="{awards: [{tier, entry_code, amount}], awarded_total, unallocated, "
+                "remainder}"
+            )
+        },
+    )
+    def post(self, request, slug):
+        contest = _contest(request.user, slug)
+        a = publication.allocation_compute(user=request.user, contest=contest)
+        return Response(_allocation_body(a))
+
+
+class ApproveView(APIView):
+    @extend_schema(request=None, responses={200: OpenApiResponse(description="approved")})
+    def post(self, request, slug):
+        contest = _contest(request.user, slug)
+        a = publication.allocation_approve(user=request.user, contest=contest)
+        return Response(_allocation_body(a))
+
+
+class PublishView(APIView):
+    @extend_schema(request=None, responses={200: OpenApiResponse(description="published")})
+    def post(self, request, slug):
+        contest = _contest(request.user, slug)
+        p = publication.results_publish(user=request.user, contest=contest)
+        return Response({"published_at": p.published_at, "winners": len(p.winners)})
+
+
+class UnpublishView(APIView):
+    @extend_schema(
+        request=ReasonSerializer, responses={200: OpenApiResponse(description="unpublished")}
+    )
+    def post(self, request, slug):
+        contest = _contest(request.user, slug)
+        payload = ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        publication.results_unpublish(
+            user=request.user, contest=contest, reason=payload.validated_data["reason"]
+        )
+        return Response({"unpublished": True})
+
+
+def public_winner(w: dict) -> dict:
+    """A winner row as the public sees it; drawings only through short-lived signed URLs."""
+    row = {k: w.get(k) for k in ("tier", "division", "name", "title", "amount", "joint")}
+    if "university" in w:
+        row["university"] = w["university"]
+    if "school" in w:
+        row["school"] = w["school"] or None
+    if w.get("preview_key"):
+        row["image_url"] = object_url(
+            key=w["preview_key"],
+            filename="winner.jpg",
+            as_attachment=False,
+            content_type="image/jpeg",
+        )
+        row["thumbnail_url"] = object_url(
+            key=w["thumbnail_key"],
+            filename="winner-thumb.jpg",
+            as_attachment=False,
+            content_type="image/jpeg",
+        )
+    return row
+
+
+class ResultsView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(
+                description="{published_at, winners: [{tier, division, name, title, amount, "
+                "image_url?}]}"
+            ),
+            404: OpenApiResponse(description="not published"),
+        }
+    )
+    def get(self, request, slug):
+        contest = _contest(request.user, slug)
+        live = publication.results_public(contest)
+        return Response(
+            {"published_at": live.published_at, "winners": [public_winner(w) for w in live.winners]}
+        )
+
+
+class ExportView(APIView):
+    @extend_schema(responses={200: OpenApiResponse(description="CSV or XLSX file")})
+    def get(self, request, slug, name, fmt):
+        contest = _contest(request.user, slug)
+        if not is_contest_organizer(request.user, contest) or name not in EXPORTS:
+            raise NotFound()
+        rows, columns = EXPORTS[name](contest)
+        data = table_bytes(rows, columns, fmt)
+        content_type = (
+            "text/csv; charset=utf-8"
+            if fmt == "csv"
+            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response = HttpResponse(data, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{contest.slug}-{name}.{fmt}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

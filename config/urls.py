@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),  # password reset (judge invitations)
     path("", include("submissions.urls")),
     path("", include("judging.urls")),
+    path("", include("judging.results_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),

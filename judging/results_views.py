@@ -1,0 +1,104 @@
+"""The organizer's results page: rank, advance, final ranking, allocate, approve, publish."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contests.enums import Method
+from contests.permissions import is_contest_organizer
+from contests.selectors import contests_visible_to
+from core.errors import DomainError
+from judging.models import Allocation, Publication
+from judging.services import publication, rankings
+
+
+def _contest(request, slug):
+    contest = get_object_or_404(contests_visible_to(request.user), slug=slug)
+    if not is_contest_organizer(request.user, contest):
+        raise Http404
+    return contest
+
+
+def _judge_chart(judges: list[dict]) -> list[dict]:
+    """Bars for the judge statistics: mean ± deviation on the 0–100 scale."""
+    return [
+        {
+            **j,
+            "left": max(0.0, (j.get("mean") or 0) - (j.get("std") or 0)),
+            "width": 2 * (j.get("std") or 0),
+        }
+        for j in judges
+    ]
+
+
+@login_required
+def results_manage(request, slug):
+    contest = _contest(request, slug)
+    rounds = []
+    for rnd in contest.rounds.order_by("order"):
+        snap = rankings.latest_ranking(contest, rnd)
+        rounds.append(
+            {"round": rnd, "snapshot": snap, "chart": _judge_chart(snap.judges) if snap else []}
+        )
+    allocation = Allocation.objects.filter(contest=contest).first()
+    return render(
+        request,
+        "judging/results_manage.html",
+        {
+            "contest": contest,
+            "rounds": rounds,
+            "methods": Method.choices,
+            "final": rankings.latest_ranking(contest, None),
+            "allocation": allocation,
+            "live": Publication.objects.filter(
+                contest=contest, unpublished_at__isnull=True
+            ).first(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def results_action(request, slug, action):
+    contest = _contest(request, slug)
+    user = request.user
+    try:
+        if action == "rank":
+            rnd = get_object_or_404(contest.rounds, pk=request.POST.get("round"))
+            snap = rankings.ranking_compute(
+                user=user, round=rnd, method=request.POST.get("method") or None
+            )
+            messages.success(
+                request,
+                _("Ranked %(n)d entries (inputs %(sha)s…).")
+                % {"n": len(snap.rows), "sha": snap.inputs_sha256[:12]},
+            )
+        elif action == "advance":
+            rnd = get_object_or_404(contest.rounds, pk=request.POST.get("round"))
+            codes = rankings.round_advance(user=user, round=rnd)
+            messages.success(request, _("%(n)d entries advance.") % {"n": len(codes)})
+        elif action == "final":
+            rankings.final_ranking_compute(user=user, contest=contest)
+            messages.success(request, _("Final ranking computed."))
+        elif action == "allocate":
+            publication.allocation_compute(user=user, contest=contest)
+            messages.success(request, _("Prizes allocated. Check and approve."))
+        elif action == "approve":
+            publication.allocation_approve(user=user, contest=contest)
+            messages.success(request, _("Allocation approved."))
+        elif action == "publish":
+            publication.results_publish(user=user, contest=contest)
+            messages.success(request, _("Results published."))
+        elif action == "unpublish":
+            publication.results_unpublish(
+                user=user, contest=contest, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("Results withdrawn; the reason is recorded."))
+        else:
+            raise Http404
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    return redirect("organizer-results", slug=contest.slug)

@@ -24,3 +24,20 @@ def register(request):
                 return redirect(next_url)
             return redirect("my-entries")
     return render(request, "registration/register.html", {"form": form, "next": next_url})
+
+
+def landing(request):
+    """Where a login lands: each role's own starting page."""
+    from django.contrib.auth.views import redirect_to_login
+
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if user.role == "judge":
+        return redirect("judge-queue")
+    if user.role == "organizer" or user.is_superuser:
+        contest = user.organized_contests.order_by("opens_at").first()
+        return (
+            redirect("organizer-contest", slug=contest.slug) if contest else redirect("admin:index")
+        )
+    return redirect("my-entries")

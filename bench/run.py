@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-BENCHES = ["bench.bench_assignment", "bench.bench_ranking"]
+BENCHES = ["bench.bench_assignment", "bench.bench_ranking", "bench.bench_ranking_load"]
 
 
 def main() -> int:

@@ -84,7 +84,7 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "landing"  # each role's own start page
 LOGOUT_REDIRECT_URL = "home"
 
 PASSWORD_HASHERS = [

@@ -17,7 +17,24 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", account_views.register, name="register"),
-    path("accounts/", include("django.contrib.auth.urls")),  # password reset (judge invitations)
+    path("me/", account_views.landing, name="landing"),
+    # Setting a password from an emailed link (judge invitations, forgotten passwords).
+    path("accounts/password_reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("", include("submissions.urls")),
     path("", include("judging.urls")),
     path("", include("judging.results_urls")),

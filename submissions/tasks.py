@@ -1,6 +1,7 @@
 """Background jobs of entries. Each takes ids, re-fetches and is idempotent."""
 
 import logging
+import uuid
 
 from submissions.derivatives import image_derivatives, pdf_judge_copy
 from submissions.enums import FileStatus
@@ -17,7 +18,9 @@ def file_derivatives_make(*, file_id: str) -> None:
     record = EntryFile.objects.filter(pk=file_id, status=FileStatus.ACCEPTED).first()
     if record is None:  # deleted or quarantined meanwhile
         return
-    base = record.key.rsplit("/", 1)[0]
+    # Copies live under a random folder, not the entry's: judges receive these URLs, and
+    # nothing in them may tie the file to an entry (DOMAIN §10, People).
+    base = f"contests/{record.contest_id}/copies/{uuid.uuid4().hex}"
     if record.content_type in IMAGE_TYPES and not record.thumbnail_key:
         with object_open(key=record.key) as fileobj:
             made = image_derivatives(fileobj=fileobj)

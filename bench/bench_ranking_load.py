@@ -1,0 +1,170 @@
+"""Benchmark: loading 750,000 submitted scores from PostgreSQL into the ranking engine.
+
+50,000 entries × 3 judges × 5 criteria in one round (200 judges), generated in SQL inside a
+throwaway test database. Timed: ``judging.services.rankings.scores_frame`` (one query, casts in
+SQL) — median of 3 — and the whole ``ranking_compute`` once (load + rank + store the snapshot).
+Baseline: a naive per-entry ORM loop (scorecards of the entry, then each one's scores, summed in
+Python) on 500 entries, scaled linearly to 50,000. ratio = value / baseline (< 1: faster).
+
+Needs DATABASE_URL=postgres://… (make bench inherits it; .ci/run sets one). Run:
+    DATABASE_URL=postgres://gongmo:gongmo@127.0.0.1:5432/gongmo \
+        .venv/bin/python -m bench.bench_ranking_load
+"""
+
+import os
+import statistics
+import time
+
+N_ENTRIES, N_JUDGES, K = 50_000, 200, 3
+SLICE = 500
+CRITERIA = [("c1", 30), ("c2", 25), ("c3", 20), ("c4", 15), ("c5", 10)]
+
+
+def _setup_django() -> bool:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return False
+    import django
+
+    django.setup()
+    return True
+
+
+UNUSABLE = "!bench"  # Django treats a password starting with "!" as unusable
+
+
+def _generate(rnd, owner_id: int, division_id: int) -> None:
+    from django.db import connection
+
+    from accounts.models import User
+
+    User.objects.bulk_create(
+        [
+            User(username=f"bench-judge-{i}", role="judge", name=f"J{i}", password=UNUSABLE)
+            for i in range(N_JUDGES)
+        ]
+    )
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            INSERT INTO submissions_entry (id, contest_id, owner_id, division_id, status,
+                receipt_number, blind_code, seal_sha256, title, description, team_name,
+                video_url, eligibility_reason, created_at, updated_at)
+            SELECT gen_random_uuid(), %s, %s, %s, 'in_judging', 'B-' || g, 'X-' || g, '',
+                   'bench', '', '', '', '', now(), now()
+            FROM generate_series(1, %s) g""",
+            [rnd.contest_id, owner_id, division_id, N_ENTRIES],
+        )
+        cur.execute(
+            """
+            WITH e AS (SELECT id, row_number() OVER (ORDER BY receipt_number) AS n
+                       FROM submissions_entry WHERE contest_id = %s),
+                 j AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS i
+                       FROM accounts_user WHERE username LIKE 'bench-judge-%%')
+            INSERT INTO judging_scorecard (round_id, entry_id, judge_id, status, comment, total,
+                                           version, submitted_at, updated_at)
+            SELECT %s, e.id, j.id, 'submitted', '', 0, 1, now(), now()
+            FROM e CROSS JOIN generate_series(0, %s) k
+            JOIN j ON j.i = (e.n * 7 + k * 67) %% %s""",
+            [rnd.contest_id, rnd.pk, K - 1, N_JUDGES],
+        )
+        cur.execute(
+            """
+            INSERT INTO judging_score (scorecard_id, criterion_id, points, max_points)
+            SELECT s.id, c.id, floor(random() * (c.max_points + 1)), c.max_points
+            FROM judging_scorecard s JOIN contests_criterion c ON c.round_id = s.round_id
+            WHERE s.round_id = %s""",
+            [rnd.pk],
+        )
+        cur.execute("ANALYZE judging_score; ANALYZE judging_scorecard; ANALYZE submissions_entry")
+
+
+def _naive(rnd, entries) -> float:
+    from judging.models import Scorecard
+
+    started = time.perf_counter()
+    for entry in entries:
+        totals = []
+        for card in Scorecard.objects.filter(round=rnd, entry=entry, status="submitted"):
+            totals.append(sum(float(s.points) for s in card.scores.all()))
+        _ = sum(totals) / len(totals)
+    return time.perf_counter() - started
+
+
+def run() -> dict:
+    if not _setup_django():
+        print("  skipped: needs DATABASE_URL=postgres://… (the SQLite default is not measured)")
+        return {}
+    from django.test.utils import setup_databases, teardown_databases
+    from django.utils import timezone
+
+    state = setup_databases(verbosity=0, interactive=False)
+    try:
+        from accounts.models import User
+        from contests.models import Criterion, Round
+        from contests.seed import wsce2021_seed
+        from judging.services.rankings import ranking_compute, scores_frame
+        from submissions.models import Entry
+
+        _smart, drawing = wsce2021_seed(demo_now=timezone.now())
+        rnd = Round.objects.create(
+            contest=drawing,
+            code="bench",
+            name_ko="벤치",
+            order=9,
+            judges_per_entry=K,
+            method="z_score",
+            tie_break=["c1", "c2"],
+        )
+        for order, (code, points) in enumerate(CRITERIA):
+            Criterion.objects.create(
+                round=rnd, code=code, name_ko=code, max_points=points, order=order
+            )
+        owner = User.objects.create(username="bench-owner", role="guardian", password=UNUSABLE)
+        started = time.perf_counter()
+        _generate(rnd, owner.pk, drawing.divisions.first().pk)
+        generated = time.perf_counter() - started
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            frame = scores_frame(rnd)
+            times.append(time.perf_counter() - started)
+        if len(frame) != N_ENTRIES * K * len(CRITERIA):
+            raise RuntimeError(f"expected {N_ENTRIES * K * 5} rows, got {len(frame)}")
+        load = statistics.median(times)
+        started = time.perf_counter()
+        ranking_compute(user=None, round=rnd, system=True)
+        whole = time.perf_counter() - started
+        entries = list(Entry.objects.filter(contest=drawing).order_by("receipt_number")[:SLICE])
+        naive = _naive(rnd, entries) * (N_ENTRIES / SLICE)
+    finally:
+        teardown_databases(state, verbosity=0)
+    note = (
+        f"{len(frame):,} rows from PostgreSQL (generated in {generated:.0f} s); baseline = "
+        f"naive per-entry ORM loop on {SLICE} entries ×{N_ENTRIES // SLICE}"
+    )
+    return {
+        "ranking_pg_load_seconds": {
+            "value": load,
+            "unit": "s",
+            "baseline": naive,
+            "ratio": load / naive,
+            "note": note,
+        },
+        "ranking_compute_total_seconds": {
+            "value": whole,
+            "unit": "s",
+            "baseline": naive,
+            "ratio": whole / naive,
+            "note": "load + rank + store snapshot, once",
+        },
+    }
+
+
+if __name__ == "__main__":
+    for name, row in run().items():
+        print(
+            f"{name:<32} {row['value']:8.3f} {row['unit']}  baseline {row['baseline']:8.1f}"
+            f"  ratio {row['ratio']:.4f}  ({row['note']})"
+        )

@@ -1,0 +1,363 @@
+"""Judge and organizer pages of judging. Thin: parse → one service or selector → render.
+
+A judge's pages show an entry only as its anonymous code, title, description and the judge
+copies of its files (``judge_files``): never a name, school, team, receipt number, uploader,
+file name or upload time. Every page answers 404 to whoever may not see it.
+"""
+
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from contests.permissions import is_contest_organizer
+from contests.selectors import contest_detail_queryset, contests_visible_to
+from core.errors import DomainError, NotFound, ValidationFailed
+from judging.enums import ScorecardStatus
+from judging.models import Assignment, Scorecard
+from judging.permissions import is_judge
+from judging.selectors import judge_assignments, judge_files, round_progress, scorecards_by_pair
+from judging.services.assignment import assignment_recuse, judges_assign
+from judging.services.panel import conflict_declare, judge_profile_set, panel_member_add
+from judging.services.scoring import scorecard_save, scorecard_unlock
+from submissions.enums import FileSlot
+from submissions.selectors import entries_visible_to
+
+SUBMITTED = ScorecardStatus.SUBMITTED
+UNLOCK_LIST_LIMIT = 200  # the newest submitted scorecards; a search narrows the rest
+
+
+def points_text(value) -> str:
+    """How a number input shows points: 30.00 → "30", 20.50 → "20.5"."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+# ---- Judges -------------------------------------------------------------------------------
+
+
+def _queue(user) -> list[Assignment]:
+    """The judge's active assignments in their shuffled order, each with ``card`` (their own
+    scorecard or None) and ``state`` ("new", "draft" or "submitted"). No files are fetched."""
+    assignments = list(
+        judge_assignments(user).prefetch_related(None).select_related("round__contest")
+    )
+    cards = scorecards_by_pair(user, assignments)
+    for a in assignments:
+        a.card = cards.get((a.round_id, str(a.entry_id)))
+        a.state = a.card.status if a.card else "new"
+    return assignments
+
+
+def _next_open(queue: list[Assignment], after: Assignment | None = None) -> Assignment | None:
+    """The next assignment not yet submitted, in queue order after ``after`` (wrapping)."""
+    start = next((i + 1 for i, a in enumerate(queue) if after and a.pk == after.pk), 0)
+    return next((a for a in queue[start:] + queue[:start] if a.state != SUBMITTED), None)
+
+
+@login_required
+def judge_queue(request):
+    if not is_judge(request.user):
+        raise Http404
+    queue = _queue(request.user)
+    rounds: dict[int, dict] = {}
+    for a in queue:
+        group = rounds.setdefault(a.round_id, {"round": a.round, "items": []})
+        group["items"].append(a)
+    for group in rounds.values():
+        group["assigned"] = len(group["items"])
+        group["submitted"] = sum(a.state == SUBMITTED for a in group["items"])
+        group["next"] = _next_open(group["items"])
+    return render(
+        request,
+        "judging/queue.html",
+        {"rounds": list(rounds.values()), "next": _next_open(queue)},
+    )
+
+
+def _own_assignment(user, assignment_id) -> Assignment:
+    if not is_judge(user):
+        raise Http404
+    try:
+        return judge_assignments(user).select_related("round__contest").get(pk=assignment_id)
+    except Assignment.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _version(raw) -> int | None:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
+@login_required
+def judge_assignment(request, assignment_id):
+    """The scoring page. POST saves a draft or submits (locks) through ``scorecard_save``."""
+    a = _own_assignment(request.user, assignment_id)
+    criteria = list(a.round.criteria.all())
+    card = scorecards_by_pair(request.user, [a]).get((a.round_id, str(a.entry_id)))
+    locked = card is not None and card.status == SUBMITTED
+    values = {s.criterion.code: points_text(s.points) for s in card.scores.all()} if card else {}
+    comment = card.comment if card else ""
+    version = card.version if card else 1  # a new card starts at 1: two first saves conflict
+    field_errors: dict = {}
+    problem = None
+    if request.method == "POST":
+        values = {c.code: request.POST.get(f"score-{c.code}", "").strip() for c in criteria}
+        comment = request.POST.get("comment", "")
+        submit = request.POST.get("action") == "submit"
+        try:
+            scorecard_save(
+                user=request.user,
+                assignment_id=a.pk,
+                scores=values,
+                comment=comment,
+                submit=submit,
+                version=_version(request.POST.get("version")),
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        except DomainError as error:
+            if error.code == "scorecard_locked":  # submitted meanwhile, e.g. in another tab
+                messages.error(request, str(error.message))
+                return redirect("judge-assignment", assignment_id=a.pk)
+            problem = error
+            field_errors = error.detail if error.code == "invalid_scores" else {}
+            version = _version(request.POST.get("version")) or version
+        else:
+            if not submit:
+                messages.success(request, _("Draft saved. You can change it until you submit."))
+                return redirect("judge-assignment", assignment_id=a.pk)
+            messages.success(request, _("Submitted. This scorecard is now locked."))
+            following = _next_open(_queue(request.user), after=a)
+            if following is None:
+                return redirect("judge-queue")
+            return redirect("judge-assignment", assignment_id=following.pk)
+    rows = [
+        {
+            "criterion": c,
+            "name": f"score-{c.code}",
+            "value": values.get(c.code, ""),
+            "errors": [str(m) for m in field_errors.get(c.code, [])],
+        }
+        for c in criteria
+    ]
+    files = [
+        {"url": f.url, "kind": f.kind, "label": FileSlot(f.slot).label, "n": n}
+        for n, f in enumerate(judge_files(a), start=1)
+    ]
+    return render(
+        request,
+        "judging/assignment.html",
+        {
+            "assignment": a,
+            "entry": a.entry,
+            "round": a.round,
+            "rows": rows,
+            "files": files,
+            "comment": comment,
+            "comment_errors": [str(m) for m in field_errors.get("comment", [])],
+            "version": version,
+            "card": card,
+            "total": points_text(card.total) if card else "0",
+            "max_total": sum(c.max_points for c in criteria),
+            "locked": locked,
+            "problem": problem,
+        },
+    )
+
+
+@login_required
+@require_POST
+def judge_recuse(request, assignment_id):
+    if not is_judge(request.user):
+        raise Http404
+    try:
+        assignment_recuse(
+            user=request.user,
+            assignment_id=assignment_id,
+            reason=request.POST.get("reason", "")[:2000],
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    except DomainError as error:
+        messages.error(request, str(error.message))
+        return redirect("judge-assignment", assignment_id=assignment_id)
+    messages.success(request, _("You have recused yourself. Another judge will score this entry."))
+    return redirect("judge-queue")
+
+
+# ---- Organizers ---------------------------------------------------------------------------
+
+
+def _organizer_contest(user, slug, queryset=None):
+    if queryset is None:
+        queryset = contests_visible_to(user)
+    contest = get_object_or_404(queryset, slug=slug)
+    if not is_contest_organizer(user, contest):
+        raise Http404
+    return contest
+
+
+@login_required
+def organizer_contest(request, slug):
+    contest = _organizer_contest(request.user, slug, contest_detail_queryset(request.user))
+    return render(request, "judging/organizer_contest.html", {"contest": contest})
+
+
+def _account(username: str, field: str) -> User:
+    user = User.objects.filter(username=(username or "").strip()).first()
+    if user is None:
+        raise ValidationFailed(detail={field: [_("No account has this username.")]})
+    return user
+
+
+def _whole(raw: str, field: str, minimum: int) -> int | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if not re.fullmatch(r"-?\d{1,9}", raw) or int(raw) < minimum:
+        message = _("Enter a whole number of at least %(n)d.") % {"n": minimum}
+        raise ValidationFailed(detail={field: [message]})
+    return int(raw)
+
+
+def _panel_add(request, rnd) -> str:
+    judge = _account(request.POST.get("judge", ""), "judge")
+    max_load = _whole(request.POST.get("max_load", ""), "max_load", 1)
+    expertise = [c for c in re.split(r"[\s,]+", request.POST.get("expertise", "")) if c]
+    panel_member_add(user=request.user, round=rnd, judge=judge, max_load=max_load)
+    if expertise:
+        judge_profile_set(judge=judge, expertise=expertise)
+    return _("%(judge)s is on the panel.") % {"judge": judge}
+
+
+def _assign(request, rnd) -> str:
+    seed = _whole(request.POST.get("seed", ""), "seed", 0) or 0
+    s = judges_assign(user=request.user, round=rnd, seed=seed)
+    return _(
+        "Assignment done: %(assigned)d new, %(total)d in all, %(min)d–%(max)d entries per "
+        "judge, total expertise affinity %(affinity)s."
+    ) % {
+        "assigned": s.assigned,
+        "total": s.total,
+        "min": s.min_load,
+        "max": s.max_load,
+        "affinity": points_text(s.total_affinity),
+    }
+
+
+def _conflict(request, rnd) -> str:
+    judge = _account(request.POST.get("judge", ""), "judge")
+    receipt = request.POST.get("entry", "").strip()
+    entry = None
+    if receipt:
+        entry = entries_visible_to(request.user, rnd.contest).filter(receipt_number=receipt).first()
+        if entry is None:
+            message = _("No entry of this contest has this receipt number.")
+            raise ValidationFailed(detail={"entry": [message]})
+    conflict_declare(
+        user=request.user,
+        contest=rnd.contest,
+        judge=judge,
+        entry=entry,
+        institution=request.POST.get("institution", ""),
+        reason=request.POST.get("reason", ""),
+    )
+    return _(
+        "The conflict of interest is recorded. Assignments it forbids went to other judges "
+        "where possible."
+    )
+
+
+def _unlock(request, rnd) -> str:
+    scorecard_unlock(
+        user=request.user,
+        scorecard_id=_whole(request.POST.get("scorecard", ""), "scorecard", 1),
+        reason=request.POST.get("reason", ""),
+    )
+    return _("Unlocked. The judge can change the scorecard again; the reason is recorded.")
+
+
+ROUND_ACTIONS = {"panel": _panel_add, "assign": _assign, "conflict": _conflict, "unlock": _unlock}
+
+
+def _submitted_scorecards(rnd, search: str) -> list[Scorecard]:
+    """Submitted scorecards of the round, newest first (belongs in judging.selectors)."""
+    qs = Scorecard.objects.filter(round=rnd, status=SUBMITTED).select_related("judge", "entry")
+    if search:
+        qs = qs.filter(
+            Q(entry__receipt_number__icontains=search) | Q(judge__username__icontains=search)
+        )
+    return list(qs.order_by("-submitted_at", "-pk")[:UNLOCK_LIST_LIMIT])
+
+
+def _failure(action: str, error: DomainError, data) -> dict:
+    """What the round page shows about a refused form: the message, every detail message,
+    and for an infeasible assignment the entries that lack judges (by receipt number)."""
+    detail = error.detail if isinstance(error.detail, dict) else {}
+    listed = [str(m) for v in detail.values() if isinstance(v, list) for m in v]
+    entries = []
+    if error.code == "assignment_infeasible":
+        available = detail.get("available") or {}
+        entries = [(receipt, available.get(receipt)) for receipt in detail.get("entries", [])]
+        listed = []
+    return {
+        "action": action,
+        "code": error.code,
+        "message": error.message,
+        "messages": listed,
+        "detail": detail,
+        "entries": entries,
+        "scorecard": data.get("scorecard", ""),
+    }
+
+
+@login_required
+def organizer_round(request, slug, round_id):
+    """Panel and progress, and the forms that change them: add a judge, run the assignment,
+    record a conflict, unlock a scorecard. Success redirects with a message; an error re-renders
+    the page with the message next to the form that caused it, keeping what was typed."""
+    contest = _organizer_contest(request.user, slug)
+    rnd = get_object_or_404(contest.rounds.all(), pk=round_id)
+    rnd.contest = contest
+    failed: dict = {}
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in ROUND_ACTIONS:
+            raise Http404
+        try:
+            text = ROUND_ACTIONS[action](request, rnd)
+        except NotFound as exc:
+            raise Http404 from exc
+        except DomainError as error:
+            failed = _failure(action, error, request.POST)
+        else:
+            messages.success(request, text)
+            return redirect("organizer-round", slug=contest.slug, round_id=rnd.pk)
+    progress = round_progress(rnd)
+    search = request.GET.get("q", "").strip()
+    return render(
+        request,
+        "judging/organizer_round.html",
+        {
+            "contest": contest,
+            "round": rnd,
+            "progress": progress,
+            "assigned": sum(p.assigned for p in progress),
+            "drafted": sum(p.drafted for p in progress),
+            "submitted": sum(p.submitted for p in progress),
+            "cards": _submitted_scorecards(rnd, search),
+            "search": search,
+            "limit": UNLOCK_LIST_LIMIT,
+            "division_codes": _("This contest's codes: %(codes)s")
+            % {"codes": ", ".join(d.code for d in contest.divisions.all())},
+            "failed": failed,
+            "errors": {failed["action"]: failed["detail"]} if failed else {},
+            "posted": {failed["action"]: request.POST} if failed else {},
+        },
+    )

@@ -130,31 +130,10 @@ def judges_assign(*, user, round: Round, seed: int = 0, system: bool = False) ->
             _("The round has no entries or no judges on its panel yet."),
             detail={"entries": [], "entries_count": len(entries), "panel_count": len(panel)},
         )
-    try:
-        result = engine.assign(
-            entries=[engine.Entry(id=str(e.pk), division=e.division.code) for e in entries],
-            judges=[engine.Judge(id=m.judge_id, max_load=m.max_load) for m in panel],
-            k=k,
-            conflicts=conflicts,
-            affinity=affinity,
-            fixed=fixed,
-            seed=seed,
-        )
-    except engine.AssignmentInfeasible as exc:
-        codes = {
-            str(pk): receipt
-            for pk, receipt in Entry.objects.filter(pk__in=exc.entries).values_list(
-                "pk", "receipt_number"
-            )
-        }
-        raise AssignmentInfeasible(
-            detail={
-                "entries": [codes.get(e) or str(e) for e in exc.entries],
-                "available": {codes.get(e) or str(e): n for e, n in (exc.available or {}).items()},
-                "reason": exc.reason,
-                "judges_per_entry": k,
-            }
-        ) from exc
+    if rnd.judges_per_entry is None:
+        result = _whole_panel(entries, panel, conflicts, affinity)
+    else:
+        result = _solve(entries, panel, k, conflicts, affinity, fixed, seed)
     have = set(fixed)
     new = [
         Assignment(
@@ -195,6 +174,67 @@ def judges_assign(*, user, round: Round, seed: int = 0, system: bool = False) ->
         },
     )
     return summary
+
+
+@dataclass(frozen=True)
+class _Pairs:
+    pairs: list[tuple[str, int]]
+    total_affinity: float
+    min_load: int
+    max_load: int
+
+
+def _whole_panel(entries, panel, conflicts, affinity) -> _Pairs:
+    """Every panel judge scores every entry (e.g. a final presentation round), except where a
+    conflict forbids it; an entry no judge may score is reported."""
+    pairs = [
+        (str(e.pk), m.judge_id)
+        for e in entries
+        for m in panel
+        if (m.judge_id, str(e.pk)) not in conflicts
+    ]
+    judged = {e for e, _j in pairs}
+    orphans = [e for e in entries if str(e.pk) not in judged]
+    if orphans:
+        raise AssignmentInfeasible(
+            detail={
+                "entries": [e.receipt_number or str(e.pk) for e in orphans],
+                "reason": "every judge of the panel has a conflict with these entries",
+                "judges_per_entry": None,
+            }
+        )
+    loads = [sum(1 for _e, j in pairs if j == m.judge_id) for m in panel]
+    return _Pairs(
+        pairs, float(sum(affinity.get((j, e), 0) for e, j in pairs)), min(loads), max(loads)
+    )
+
+
+def _solve(entries, panel, k, conflicts, affinity, fixed, seed):
+    try:
+        return engine.assign(
+            entries=[engine.Entry(id=str(e.pk), division=e.division.code) for e in entries],
+            judges=[engine.Judge(id=m.judge_id, max_load=m.max_load) for m in panel],
+            k=k,
+            conflicts=conflicts,
+            affinity=affinity,
+            fixed=fixed,
+            seed=seed,
+        )
+    except engine.AssignmentInfeasible as exc:
+        codes = {
+            str(pk): receipt
+            for pk, receipt in Entry.objects.filter(pk__in=exc.entries).values_list(
+                "pk", "receipt_number"
+            )
+        }
+        raise AssignmentInfeasible(
+            detail={
+                "entries": [codes.get(e) or str(e) for e in exc.entries],
+                "available": {codes.get(e) or str(e): n for e, n in (exc.available or {}).items()},
+                "reason": exc.reason,
+                "judges_per_entry": k,
+            }
+        ) from exc
 
 
 def _release(actor, assignment: Assignment, *, reason: str, action: str) -> None:

@@ -273,3 +273,22 @@ def test_progress_query_count(judged, organizer, django_assert_num_queries, n):
     with django_assert_num_queries(6):
         body = client.get(f"/api/v1/rounds/{judged['prelim'].pk}/progress/").json()
     assert len(body["judges"]) == n
+
+
+def test_whole_panel_round_skips_only_conflicted_pairs(judged, organizer):
+    """Track S round 2: every panel judge scores every finalist, except a conflicted pair."""
+    from judging.models import PanelMember
+
+    smart = judged["smart"]
+    r2 = smart.rounds.get(code="r2")
+    finalists = list(Entry.objects.filter(contest=smart, status="submitted"))
+    Entry.objects.filter(pk__in=[e.pk for e in finalists]).update(status="advanced")
+    for j in judged["judges"]:
+        PanelMember.objects.create(round=r2, judge=j)
+    conflicted = judged["judges"][0]
+    conflicted.affiliation = finalists[0].members.first().university
+    conflicted.save()
+    body = run(organizer, r2).json()
+    assert body["total"] == len(finalists) * 4 - 1
+    assert not Assignment.objects.filter(judge=conflicted, entry=finalists[0]).exists()
+    assert Assignment.objects.filter(judge=conflicted).count() == len(finalists) - 1

@@ -17,7 +17,7 @@ from contests.enums import Track
 from contests.models import Contest, Division
 from contests.permissions import is_contest_organizer
 from core.audit import audit_record
-from core.errors import Forbidden, NotFound, ValidationFailed
+from core.errors import NotFound, ValidationFailed
 from core.tasks import run_after_commit
 from submissions.consents import ALLOWED_BY_TRACK, CONSENT_VERSIONS, REQUIRED_BY_TRACK
 from submissions.enums import (
@@ -513,8 +513,3 @@ def entry_extension_grant(*, user, entry: Entry, until: datetime, reason: str) -
         reason=reason,
     )
     return entry
-
-
-def require_organizer(user, contest: Contest) -> None:
-    if not is_contest_organizer(user, contest):
-        raise Forbidden()

@@ -271,3 +271,20 @@ def test_exports_neutralise_formulas_and_compute_tax(smart, organizer):
         "plain",
         5,
     ]
+
+
+def test_entrants_are_emailed_at_publication(judged, organizer):
+    from django.core import mail
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        publish_drawing(judged, organizer)
+    sent = {m.to[0]: m.body for m in mail.outbox if "/results/" in m.body}
+    owners = {e.owner.email: e for e in Entry.objects.filter(contest=judged["drawing"])
+              .select_related("owner")}
+    assert set(sent) == set(owners)  # every entrant hears, winners and the others
+    winners = [e for e in owners.values() if e.status == "awarded"]
+    assert len(winners) == 3
+    for email, body in sent.items():
+        assert owners[email].receipt_number in body
+        assert "/contests/wsce2021-drawing/results/" in body

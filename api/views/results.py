@@ -2,6 +2,7 @@
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language, gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -170,8 +171,16 @@ class UnpublishView(APIView):
 
 
 def public_winner(w: dict) -> dict:
-    """A winner row as the public sees it; drawings only through short-lived signed URLs."""
-    row = {k: w.get(k) for k in ("tier", "division", "name", "title", "amount", "joint")}
+    """A winner row as the public sees it, in the reader's language; drawings only through
+    short-lived signed URLs. The frozen row keeps both languages (publishing from an English
+    screen must not put English names on the Korean page)."""
+    english = (get_language() or "ko").startswith("en")
+    row = {k: w.get(k) for k in ("title", "amount", "joint")}
+    row["tier"] = w.get("tier_en") if english and w.get("tier_en") else w.get("tier")
+    row["division"] = (
+        w.get("division_en") if english and w.get("division_en") else w.get("division")
+    )
+    row["name"] = w.get("name") or gettext("(name withheld)")
     if "university" in w:
         row["university"] = w["university"]
     if "school" in w:

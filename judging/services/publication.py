@@ -42,7 +42,7 @@ def _tiers(contest: Contest) -> dict[str | None, list[engine.Tier]]:
         by_division.setdefault(key, []).append(
             engine.Tier(
                 code=t.code,
-                name=t.name,
+                name=t.name_ko,  # stored data is language-neutral: Korean, English beside it
                 count=t.count,
                 amount=t.amount,
                 min_score=t.min_score,
@@ -81,10 +81,15 @@ def allocation_compute(*, user, contest: Contest, system: bool = False) -> Alloc
     except engine.PrizeError as exc:
         raise ValidationFailed(exc.message, code=exc.code, detail=exc.detail) from exc
     codes = {r["entry_id"]: r["entry_code"] for r in ranking.rows}
+    english = {
+        (t.division.code if t.division else None, t.code): t.name_en
+        for t in contest.prize_tiers.select_related("division")
+    }
     awards = [
         {
             "tier": a.tier_code,
             "tier_name": a.tier_name,
+            "tier_name_en": english.get((a.division, a.tier_code)) or a.tier_name,
             "entry_id": a.entry,
             "entry_code": codes.get(a.entry, a.entry),
             "amount": a.amount,
@@ -154,8 +159,10 @@ def _winners(contest: Contest, allocation: Allocation) -> list[dict]:
         e = by_id[a["entry_id"]]
         row = {
             "tier": a["tier_name"],
+            "tier_en": a.get("tier_name_en") or a["tier_name"],
             "tier_code": a["tier"],
-            "division": e.division.name,
+            "division": e.division.name_ko,
+            "division_en": e.division.name_en or e.division.name_ko,
             "title": e.title,
             "amount": a["amount"],
             "joint": a["joint"],
@@ -168,7 +175,7 @@ def _winners(contest: Contest, allocation: Allocation) -> list[dict]:
             consents = {c.kind for c in e.consents.all()}
             named = ConsentKind.PUBLISH_NAME in consents
             row.update(
-                name=mask_name(e.child.name) if named else _("(name withheld)"),
+                name=mask_name(e.child.name) if named else None,  # shown as "(name withheld)"
                 school=e.child.school if named else "",
             )
             if ConsentKind.PUBLISH_WORK in consents:

@@ -280,11 +280,30 @@ def test_entrants_are_emailed_at_publication(judged, organizer):
     with TestCase.captureOnCommitCallbacks(execute=True):
         publish_drawing(judged, organizer)
     sent = {m.to[0]: m.body for m in mail.outbox if "/results/" in m.body}
-    owners = {e.owner.email: e for e in Entry.objects.filter(contest=judged["drawing"])
-              .select_related("owner")}
+    owners = {
+        e.owner.email: e
+        for e in Entry.objects.filter(contest=judged["drawing"]).select_related("owner")
+    }
     assert set(sent) == set(owners)  # every entrant hears, winners and the others
     winners = [e for e in owners.values() if e.status == "awarded"]
     assert len(winners) == 3
     for email, body in sent.items():
         assert owners[email].receipt_number in body
         assert "/contests/wsce2021-drawing/results/" in body
+
+
+def test_published_names_do_not_depend_on_the_publishers_language(judged, organizer):
+    from django.utils import translation
+
+    with translation.override("en"):  # the organizer publishes from the English screen
+        publish_drawing(judged, organizer)
+    korean = client_for(None).get("/api/v1/contests/wsce2021-drawing/results/").json()
+    english = (
+        client_for(None)
+        .get("/api/v1/contests/wsce2021-drawing/results/", HTTP_ACCEPT_LANGUAGE="en")
+        .json()
+    )
+    assert {w["tier"] for w in korean["winners"]} == {"대상"}
+    assert {w["division"] for w in korean["winners"]} == {"유아부", "초등 저학년", "초등 고학년"}
+    assert {w["tier"] for w in english["winners"]} == {"Grand prize"}
+    assert "Pre-school" in {w["division"] for w in english["winners"]}

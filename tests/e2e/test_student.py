@@ -1,0 +1,101 @@
+"""Journey 2: a student team enters the smart-city contest, edits, then withdraws."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from contests.seed import wsce2021_seed
+from tests.e2e.conftest import no_page_scroll, shot
+from tests.e2e.test_guardian import ko
+from tests.submissions.badfiles import good_pdf
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+MEMBERS = [
+    ("박지민", "서울대학교", "도시공학과", "jimin@example.com", "010-1234-0001"),
+    ("이서연", "연세대학교", "건축학과", "seoyeon@example.com", "010-1234-0002"),
+    ("김도윤", "고려대학교", "컴퓨터학과", "doyun@example.com", "010-1234-0003"),
+]
+
+
+def test_student_team_enters_edits_and_withdraws(page):
+    wsce2021_seed(demo_now=timezone.now())
+
+    page.goto("/register/")
+    # Keyboard: the first Tab reaches the skip link, shown when focused.
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name=ko("Skip to content"))
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    # A refused form: the error summary takes the focus and what was typed stays.
+    page.locator("#id_name").fill("박지민")
+    page.get_by_role("button", name=ko("Create account")).click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).not_to_have_count(0)
+    expect(page.locator("#id_name")).to_have_value("박지민")
+    page.get_by_label(ko("a university student (smart-city team)")).check()
+    page.locator("#id_name").fill("박지민")
+    page.locator("#id_username").fill("jimin")
+    page.locator("#id_email").fill("jimin@example.com")
+    page.locator("#id_password").fill("a-long-pass-2021!")
+    page.get_by_role("button", name=ko("Create account")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(ko("My entries"))
+
+    # The team: details, a leader and two members.
+    page.locator("li.card", has_text="스마트시티").get_by_role("link", name=ko("New entry")).click()
+    page.locator("#id_team_name").fill("도시의 내일")
+    page.locator("#id_theme").select_option(index=1)
+    page.locator("#id_title").fill("AI 신호등으로 줄이는 교차로 대기시간")
+    page.locator("#id_abstract").fill("교차로의 차량 흐름을 실시간으로 읽어 신호 주기를 바꿉니다.")
+    for i, member in enumerate(MEMBERS):
+        for name, value in zip(
+            ("name", "university", "department", "email", "phone"), member, strict=True
+        ):
+            page.locator(f"#id_m{i}_{name}").fill(value)
+    page.locator("#id_consent_privacy").check()
+    page.locator("#id_consent_originality").check()
+    page.get_by_role("button", name=ko("Save")).click()
+    expect(page.locator(".messages")).to_contain_text(
+        ko("Saved as a draft. Now upload the file and submit.")
+    )
+    expect(page.locator("dl.facts")).to_contain_text("이서연")
+
+    # The proposal PDF through the upload widget, with its progress bar.
+    page.locator("#slot").select_option("proposal")
+    page.get_by_label(ko("Choose a file")).set_input_files(
+        {"name": "proposal.pdf", "mimeType": "application/pdf", "buffer": good_pdf(pages=2)}
+    )
+    held = []
+    page.route(lambda url: url.rstrip("/").endswith("/complete"), lambda route: held.append(route))
+    page.get_by_role("button", name=ko("Upload")).click()
+    expect(page.locator(".uploader progress")).to_have_attribute("value", "100")
+    for route in held:
+        route.continue_()
+    expect(page.locator("ul.files li", has_text="proposal.pdf")).to_contain_text("2")
+
+    # Submit: a receipt number.
+    page.get_by_role("button", name=ko("Submit entry")).click()
+    receipt = page.locator("dd.receipt")
+    expect(receipt).to_have_text(re.compile(r"^WSCE21-S-\d{4}$"))
+    assert any(receipt.inner_text() in m.body for m in mail.outbox)
+    shot(page, "student-receipt")
+
+    # Edit before the deadline.
+    page.get_by_role("link", name=ko("Edit details")).click()
+    page.locator("#id_title").fill("AI 신호등으로 줄이는 교차로 대기시간 (개정)")
+    page.get_by_role("button", name=ko("Save")).click()
+    expect(page.locator(".messages")).to_contain_text(ko("Your changes are saved."))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("(개정)")
+
+    # Withdraw, after confirming.
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name=ko("Withdraw")).click()
+    expect(page.locator(".messages")).to_contain_text(
+        ko("The entry is withdrawn and its files are deleted.")
+    )
+    expect(page.locator(".status")).to_have_text(re.compile(ko("Withdrawn")))
+    assert no_page_scroll(page)

@@ -1,0 +1,116 @@
+"""DOMAIN §10 "Accounts": login throttling (429 after repeated failures) and upload throttling."""
+
+import logging
+
+import pytest
+from django.test import Client, override_settings
+
+from tests.conftest import client_for
+from tests.submissions.conftest import TEAM
+
+PASSWORD = "correct-horse-battery"  # tests/factories.user_make
+WRONG = "Wr0ng-pass-SECRET-xyz"
+
+
+def _api_login(api, username, password, ip="10.0.0.1"):
+    return api.post(
+        "/api/v1/auth/token/", {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
+
+
+def test_api_token_answers_429_after_five_failures_and_never_logs_the_password(
+    api, student, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    for _ in range(5):
+        assert _api_login(api, student.username, WRONG).status_code == 400
+    response = _api_login(api, student.username, PASSWORD)  # even the right password now
+    assert response.status_code == 429
+    body = response.json()
+    assert body["code"] == "throttled"
+    assert body["detail"]["retry_after_seconds"] == 900
+    assert WRONG not in caplog.text and PASSWORD not in caplog.text
+    assert "login throttled" in caplog.text
+
+
+def test_api_throttle_is_per_username_and_ip(api, student, other_student):
+    for _ in range(5):
+        _api_login(api, student.username, WRONG)
+    assert _api_login(api, student.username, PASSWORD).status_code == 429
+    # another address, or another account from the same address, is not locked out
+    assert _api_login(api, student.username, PASSWORD, ip="10.0.0.2").status_code == 200
+    assert _api_login(api, other_student.username, PASSWORD).status_code == 200
+
+
+def test_success_resets_the_failure_count(api, student):
+    for _ in range(4):
+        _api_login(api, student.username, WRONG)
+    assert _api_login(api, student.username, PASSWORD).status_code == 200
+    for _ in range(4):
+        _api_login(api, student.username, WRONG)
+    assert _api_login(api, student.username, PASSWORD).status_code == 200
+
+
+def test_html_login_answers_429_after_five_failures(student, caplog):
+    caplog.set_level(logging.DEBUG)
+    client = Client()
+    for _ in range(5):
+        response = client.post("/login/", {"username": student.username, "password": WRONG})
+        assert response.status_code == 200
+    response = client.post("/login/", {"username": student.username, "password": PASSWORD})
+    assert response.status_code == 429
+    assert response["Retry-After"] == "900"
+    assert "_auth_user_id" not in client.session  # not logged in
+    assert WRONG not in caplog.text and PASSWORD not in caplog.text
+    # the page says why, in the user's language
+    assert "15" in response.content.decode()
+
+
+def test_html_login_still_works_below_the_limit(student):
+    client = Client()
+    for _ in range(4):
+        client.post("/login/", {"username": student.username, "password": WRONG})
+    response = client.post("/login/", {"username": student.username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(student.pk)
+
+
+@pytest.fixture
+def team_entry(wsce, student):
+    from django.utils import timezone
+
+    from contests.seed import wsce2021_seed
+
+    wsce2021_seed(demo_now=timezone.now())
+    client = client_for(student)
+    response = client.post("/api/v1/contests/wsce2021-smart-city/entries/", TEAM, format="json")
+    assert response.status_code == 201, response.json()
+    return client, response.json()["id"]
+
+
+def _slot(client, entry_id):
+    return client.post(
+        f"/api/v1/entries/{entry_id}/uploads/",
+        {"slot": "proposal", "filename": "p.pdf", "content_type": "application/pdf", "size": 10},
+        format="json",
+    )
+
+
+def test_upload_slots_are_throttled_per_user(team_entry, other_student):
+    from submissions.models import EntryFile
+
+    client, entry_id = team_entry
+    rates = {"DEFAULT_THROTTLE_RATES": {"uploads": "3/hour"}}
+    from django.conf import settings
+
+    with override_settings(REST_FRAMEWORK={**settings.REST_FRAMEWORK, **rates}):
+        for _ in range(3):
+            assert _slot(client, entry_id).status_code == 201
+        before = EntryFile.objects.count()
+        response = _slot(client, entry_id)
+        assert response.status_code == 429
+        assert response.json()["code"] == "throttled"
+        assert "retry_after_seconds" in response.json()["detail"]
+        assert EntryFile.objects.count() == before  # no slot recorded
+        # another user is counted separately (404: not their entry, but not throttled)
+        assert _slot(client_for(other_student), entry_id).status_code == 404

@@ -10,6 +10,12 @@ from rest_framework.authtoken.models import Token
 
 from accounts.enums import SELF_REGISTERED_ROLES, STAFF_ROLES, Role
 from accounts.models import User
+from accounts.throttling import (
+    client_ip,
+    login_failure_record,
+    login_failures_clear,
+    login_throttle_check,
+)
 from core.errors import ValidationFailed
 
 ORGANIZER_GROUP = "organizers"
@@ -106,10 +112,14 @@ def staff_user_create(
 
 
 def auth_token_obtain(*, username: str, password: str, request=None) -> str:
+    ip = client_ip(request)
+    login_throttle_check(username=username, ip=ip)
     user = authenticate(request, username=username, password=password)
     if user is None:
+        login_failure_record(username=username, ip=ip)
         raise ValidationFailed(
             _("The user name or password is incorrect."), code="invalid_credentials"
         )
+    login_failures_clear(username=username, ip=ip)
     token, _created = Token.objects.get_or_create(user=user)
     return token.key

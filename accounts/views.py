@@ -1,10 +1,17 @@
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.forms import RegisterForm
 from accounts.services import user_register
-from core.errors import DomainError
+from accounts.throttling import (
+    client_ip,
+    login_failure_record,
+    login_failures_clear,
+    login_throttle_check,
+)
+from core.errors import DomainError, Throttled
 
 
 def register(request):
@@ -41,3 +48,30 @@ def landing(request):
             redirect("organizer-contest", slug=contest.slug) if contest else redirect("admin:index")
         )
     return redirect("my-entries")
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in page with throttling: 429 after repeated failures (DOMAIN §10)."""
+
+    def post(self, request, *args, **kwargs):
+        username = request.POST.get("username", "")
+        try:
+            login_throttle_check(username=username, ip=client_ip(request))
+        except Throttled as error:
+            form = self.get_form_class()(request)  # unbound: the password is not even checked
+            context = self.get_context_data(form=form, throttled=str(error.message))
+            response = self.render_to_response(context)
+            response.status_code = 429
+            response["Retry-After"] = str(error.detail.get("retry_after_seconds", 900))
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        username = self.request.POST.get("username", "")
+        login_failures_clear(username=username, ip=client_ip(self.request))
+        return super().form_valid(form)
+
+    def form_invalid(self, form):
+        username = self.request.POST.get("username", "")
+        login_failure_record(username=username, ip=client_ip(self.request))
+        return super().form_invalid(form)

@@ -50,3 +50,9 @@ class ServiceUnavailable(DomainError):
     status = 503
     code = "service_unavailable"
     default_message = _("The service is temporarily unavailable. Please try again shortly.")
+
+
+class Throttled(DomainError):
+    status = 429
+    code = "throttled"
+    default_message = _("Too many requests. Please wait and try again.")

@@ -10,12 +10,14 @@ from judging.models import Assignment, PanelMember, Scorecard
 from submissions.enums import FileStatus
 from submissions.models import EntryFile
 from submissions.objectstore import object_url
+from submissions.selectors import judging_allowed_q
 
 
 def judge_assignments(user) -> QuerySet[Assignment]:
     """The judge's active assignments in their shuffled order, with what the page shows."""
     return (
         Assignment.objects.filter(judge=user, recused_at__isnull=True)
+        .filter(judging_allowed_q("entry__"))  # consent withdrawn: gone from the queue at once
         .select_related("round", "entry")
         .prefetch_related(
             Prefetch("round__criteria", queryset=Criterion.objects.order_by("order", "code")),

@@ -488,3 +488,20 @@ def _fs_keys_older_than(*, prefix: str, before: datetime) -> Iterator[str]:
                     continue
                 if mtime < cutoff:
                     yield key
+
+
+# -- health -----------------------------------------------------------------------------------
+
+
+def storage_ping() -> bool:
+    """Whether the object store answers: HEAD on the bucket (S3) or a writable root (files)."""
+    if storage_is_s3():
+        client, bucket, _prefix = _s3()
+        try:
+            client.head_bucket(Bucket=bucket)
+        except (ClientError, BotoCoreError) as exc:
+            logger.warning("object storage health check failed: %s", exc)
+            return False
+        return True
+    root = Path(default_storage.path(""))
+    return root.is_dir() and os.access(root, os.W_OK)

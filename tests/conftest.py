@@ -9,6 +9,16 @@ from tests.factories import user_make
 pytest_plugins = ["tests.s3server"]  # moto's server mode: the S3 endpoint of the tests
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters live in the cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def api():
     return APIClient()

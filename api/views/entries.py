@@ -15,6 +15,7 @@ from api.entry_serializers import (
     ScreenSerializer,
     UploadRequestSerializer,
 )
+from api.throttling import UploadSlotThrottle
 from contests.selectors import contests_visible_to
 from submissions.selectors import entries_visible_to, entries_with_details, entry_get_visible
 from submissions.services import entries as entry_services
@@ -70,6 +71,8 @@ class EntryDetailView(APIView):
 
 
 class UploadRequestView(APIView):
+    throttle_classes = [UploadSlotThrottle]
+
     @extend_schema(
         request=UploadRequestSerializer,
         responses={
@@ -86,7 +89,7 @@ class UploadRequestView(APIView):
         },
     )
     def post(self, request, entry_id):
-        entry = entry_get_visible(request.user, entry_id)
+        entry = entry_get_visible(request.user, entry_id, details=False)
         payload = UploadRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         record, ticket = file_services.upload_request(
@@ -110,7 +113,7 @@ class UploadCompleteView(APIView):
         responses={200: inline_serializer("UploadComplete", {"file": FileSerializer()})},
     )
     def post(self, request, entry_id, upload_id):
-        entry = entry_get_visible(request.user, entry_id)
+        entry = entry_get_visible(request.user, entry_id, details=False)
         record = file_services.upload_confirm(user=request.user, entry=entry, upload_id=upload_id)
         return Response({"file": FileSerializer(record).data})
 

@@ -25,6 +25,7 @@ from judging.models import Assignment, Conflict, JudgeProfile, PanelMember, Scor
 from judging.services.panel import institution_normalise
 from submissions.enums import EntryStatus
 from submissions.models import Entry, TeamMember
+from submissions.selectors import judging_allowed_q
 
 FIRST_ROUND_STATUSES = (EntryStatus.SUBMITTED, EntryStatus.ELIGIBLE, EntryStatus.IN_JUDGING)
 
@@ -42,7 +43,7 @@ class AssignmentSummary:
 def round_entries(rnd: Round) -> QuerySet[Entry]:
     """Round 1 judges every submitted entry that screening did not refuse; later rounds the
     entries that advanced."""
-    qs = Entry.objects.filter(contest_id=rnd.contest_id)
+    qs = Entry.objects.filter(contest_id=rnd.contest_id).filter(judging_allowed_q())
     if rnd.order == 1:
         return qs.filter(status__in=FIRST_ROUND_STATUSES)
     return qs.filter(status=EntryStatus.ADVANCED)

@@ -74,6 +74,8 @@ def conflict_declare(
     another judge (see ``assignment_recuse``)."""
     if user.pk != judge.pk:
         _require_organizer(user, contest)
+    elif judge.role != Role.JUDGE and not is_contest_organizer(user, contest):
+        raise NotFound()  # only judges declare their own conflicts (entrants: nothing here)
     if entry is None and not institution.strip():
         raise ValidationFailed(detail={"institution": [_("Name an entry or an institution.")]})
     if entry is not None and entry.contest_id != contest.pk:

@@ -12,6 +12,7 @@ from core.errors import NotFound, ValidationFailed
 from judging.enums import ScorecardStatus
 from judging.errors import EditConflict, ScorecardLocked
 from judging.models import Assignment, Score, Scorecard
+from submissions.selectors import judging_allowed_q
 
 STEP = Decimal("0.5")  # judges may give half points
 
@@ -52,8 +53,10 @@ def scorecard_save(
     version: int | None = None,
 ) -> Scorecard:
     try:
-        assignment = Assignment.objects.select_related("round__contest").get(
-            pk=assignment_id, judge=user, recused_at__isnull=True
+        assignment = (
+            Assignment.objects.filter(judging_allowed_q("entry__"))
+            .select_related("round__contest")
+            .get(pk=assignment_id, judge=user, recused_at__isnull=True)
         )
     except (Assignment.DoesNotExist, ValueError) as exc:
         raise NotFound() from exc
@@ -81,25 +84,37 @@ def scorecard_save(
         raise ValidationFailed(
             _("Some scores are not valid."), code="invalid_scores", detail=errors
         )
-    try:
-        with transaction.atomic():
-            card, _created = Scorecard.objects.get_or_create(
-                round=rnd, entry_id=assignment.entry_id, judge=user
-            )
-    except IntegrityError:  # a simultaneous first save created it
-        card = Scorecard.objects.get(round=rnd, entry_id=assignment.entry_id, judge=user)
-    card = Scorecard.objects.select_for_update().get(pk=card.pk)
+    mine = Scorecard.objects.filter(round=rnd, entry_id=assignment.entry_id, judge=user)
+    card = mine.select_for_update().first()  # the usual case: a later save of the same card
+    if card is None:
+        try:
+            with transaction.atomic():
+                Scorecard.objects.create(round=rnd, entry_id=assignment.entry_id, judge=user)
+        except IntegrityError:  # a simultaneous first save created it
+            pass
+        card = mine.select_for_update().get()
     if card.status == ScorecardStatus.SUBMITTED:
         raise ScorecardLocked()
     if version is not None and version != card.version:
         raise EditConflict(detail={"current_version": card.version})
     before = _snapshot(card)
-    Score.objects.filter(scorecard=card).exclude(criterion__code__in=parsed).delete()
-    for code, points in parsed.items():
-        Score.objects.update_or_create(
-            scorecard=card,
-            criterion=criteria[code],
-            defaults={"points": points, "max_points": criteria[code].max_points},
+    stale = [code for code in before["scores"] if code not in parsed]  # scores cleared
+    if stale:
+        Score.objects.filter(scorecard=card, criterion__code__in=stale).delete()
+    if parsed:  # one upsert for every criterion (the unique constraint "score_once")
+        Score.objects.bulk_create(
+            [
+                Score(
+                    scorecard=card,
+                    criterion=criteria[code],
+                    points=points,
+                    max_points=criteria[code].max_points,
+                )
+                for code, points in parsed.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["scorecard", "criterion"],
+            update_fields=["points", "max_points"],
         )
     card.total = sum(parsed.values(), Decimal(0))
     card.comment = (comment or "").strip()

@@ -316,6 +316,8 @@ def entry_create(*, user, contest: Contest, data: EntryInput) -> Entry:
 @transaction.atomic
 def entry_update(*, user, entry: Entry, data: EntryInput, fields: set[str]) -> Entry:
     """Change the given fields of one's entry, until the deadline (also after submitting)."""
+    if fields == {"consents"} and data.consents and not any(data.consents.values()):
+        return consent_withdraw(user=user, entry=entry, kinds=sorted(data.consents))
     entry = Entry.objects.select_for_update().select_related("contest").get(pk=entry.pk)
     if not is_entry_owner(user, entry):
         raise NotFound()
@@ -348,6 +350,34 @@ def entry_update(*, user, entry: Entry, data: EntryInput, fields: set[str]) -> E
         _set_members(entry, current.members)
     if "consents" in fields:
         _set_consents(entry, data.consents, user)
+    return entry
+
+
+@transaction.atomic
+def consent_withdraw(*, user, entry: Entry, kinds: list[str]) -> Entry:
+    """Withdraw consents, at any time (also after the deadline and during judging).
+
+    Without the guardian's consent a drawing leaves every judge's queue at once and its files'
+    URLs are no longer issued (``submissions.selectors.judging_allowed_q``). The withdrawal is
+    audited; the evidence row of the consent is removed, as for a withdrawal before submitting.
+    """
+    entry = Entry.objects.select_for_update().select_related("contest").get(pk=entry.pk)
+    if not is_entry_owner(user, entry):
+        raise NotFound()
+    unknown = [k for k in kinds if k not in ConsentKind.values]
+    if unknown:
+        raise ValidationFailed(detail={"consents": unknown})
+    withdrawn = sorted(entry.consents.filter(kind__in=kinds).values_list("kind", flat=True))
+    if withdrawn:
+        entry.consents.filter(kind__in=withdrawn).delete()
+        audit_record(
+            actor=user,
+            action="consent.withdraw",
+            target=entry,
+            contest=entry.contest,
+            before={"consents": withdrawn},
+            after={"consents": []},
+        )
     return entry
 
 

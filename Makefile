@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test lint format bench install migrate messages clean
+.PHONY: run test e2e lint format bench prod-like install migrate messages clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ run: migrate
 test: install
 	$(BIN)/python -m pytest
 
+# The browser journeys only (headless Debian Chromium; screenshots in test-artifacts/screenshots/).
+e2e: install
+	$(BIN)/python -m pytest -m e2e tests/e2e
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -38,6 +42,11 @@ format: install
 
 bench: install
 	$(BIN)/python -m bench.run
+
+# PostgreSQL + Redis + a Celery worker + gunicorn in S3 mode (moto) on 127.0.0.1, a smoke test
+# through the whole pipeline over HTTP, then everything stops (docs/deploy.md).
+prod-like: install
+	$(BIN)/python -m bench.prod_like
 
 messages: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l ko -l en --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*'

@@ -10,7 +10,13 @@ import sys
 import time
 from pathlib import Path
 
-BENCHES = ["bench.bench_assignment", "bench.bench_ranking", "bench.bench_ranking_load"]
+BENCHES = [
+    "bench.bench_assignment",
+    "bench.bench_ranking",
+    "bench.bench_ranking_load",
+    "bench.bench_http",
+    "bench.bench_surge",
+]
 
 
 def main() -> int:

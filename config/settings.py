@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",  # Content-Security-Policy
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),  # runserver serves DEBUG
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -167,6 +168,17 @@ STORAGES = {
     },
 }
 
+# Cache: login-failure counters and API throttles. Per process by default; in production point
+# CACHE_BACKEND/CACHE_LOCATION at a shared cache (Redis) so that every worker counts alike.
+CACHES = {
+    "default": {
+        "BACKEND": env_str("CACHE_BACKEND") or "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": env_str("CACHE_LOCATION") or "gongmo",
+    }
+}
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)  # failures per user name and IP ...
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)  # ... per window
+
 # Background work: in-process after commit unless a Celery broker is configured.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_TASK_ACKS_LATE = True
@@ -188,6 +200,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Upload slots per user (DOMAIN §10 "upload throttling"); read by api.throttling.
+    "DEFAULT_THROTTLE_RATES": {"uploads": env_str("UPLOAD_THROTTLE_RATE") or "60/hour"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "gongmo API",
@@ -213,6 +227,7 @@ SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000)

@@ -5,19 +5,23 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import views as account_views
 from contests import views as contest_views
+from core.health import healthz
+from core.views import job_status
 
 admin.site.site_header = _("gongmo administration")
 admin.site.site_title = _("gongmo")
 admin.site.index_title = _("Contest configuration")
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),  # load balancers: DB + storage, no auth
     path("", contest_views.home, name="home"),
     path("contests/<slug:slug>/", contest_views.contest_detail, name="contest-detail"),
     path("contests/<slug:slug>/results/", contest_views.contest_results, name="contest-results"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", account_views.register, name="register"),
     path("me/", account_views.landing, name="landing"),
+    path("jobs/<int:job_id>/", job_status, name="job-status"),
     # Setting a password from an emailed link (judge invitations, forgotten passwords).
     path("accounts/password_reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(

@@ -54,9 +54,7 @@
     }));
   }
 
-  document.querySelectorAll("form[data-confirm]").forEach((f) => f.addEventListener("submit", (event) => {
-    if (!window.confirm(f.dataset.confirm)) event.preventDefault();
-  }));
+  // form[data-confirm] (the recusal) is handled by confirm.js, loaded on every page.
 
   // Images open in a modal <dialog> (Esc or the button closes it); without JS the link opens
   // the image in a new tab.

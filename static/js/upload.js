@@ -41,8 +41,12 @@
     const preview = box.querySelector(".preview"), button = box.querySelector("[data-upload]");
     input.addEventListener("change", () => {
       const file = input.files[0];
+      status.textContent = ""; status.classList.remove("field-error");
       if (file && file.type.startsWith("image/") && file.type !== "image/heic") {
-        preview.src = URL.createObjectURL(file); preview.hidden = false;
+        // A data: URL, not a blob: one: the Content-Security-Policy's img-src allows data:.
+        const reader = new FileReader();
+        reader.onload = () => { preview.src = reader.result; preview.hidden = false; };
+        reader.readAsDataURL(file);
       } else { preview.hidden = true; }
     });
     button.addEventListener("click", async () => {

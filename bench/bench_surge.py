@@ -1,0 +1,165 @@
+"""Benchmark: the deadline surge in S3 mode — 1,000 guardians upload a drawing at once.
+
+moto's S3 server (``ThreadedMotoServer`` on a free port) is the object store; gunicorn serves
+the app in S3 mode on a fresh PostgreSQL database seeded with 1,000 verified guardians, each
+with a draft drawing entry. A second process (``bench.loadgen surge``) plays the guardians with
+bounded concurrency: request an upload slot (app), POST a distinct ~1 MB JPEG straight to the
+store with the presigned POST (moto), confirm (app: HEAD + inspection of the stored object;
+image derivatives run after commit in-process, as on the embedded default without Celery).
+
+Reported: errors (target 0), p95 per step, and the app's peak memory — the largest gunicorn
+worker VmHWM from /proc — after the first 250 uploads (the baseline) and after all 1,000. The
+file bytes go browser → store, never through the app, so the two must be about equal
+(ratio ≈ 1). Needs DATABASE_URL=postgres://… Run: ``python -m bench.bench_surge``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script, too
+
+from bench import server
+
+GUARDIANS, FIRST, CONCURRENCY = 1_000, 250, 16
+REGION, ACCESS_KEY, SECRET_KEY = "us-east-1", "gongmo-bench", "gongmo-bench-secret"
+
+
+def drawing_jpeg() -> bytes:
+    """About 1 MB: noise compresses badly, so a modest picture is a megabyte of JPEG."""
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.random.default_rng(2021).integers(0, 256, (1000, 1300, 3), dtype=np.uint8)
+    out = io.BytesIO()
+    Image.fromarray(pixels).save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def _surge(env: dict, url: str, guardians: list[dict], image: str, offset: int) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as spec:
+        json.dump(
+            {
+                "base": url,
+                "guardians": guardians,
+                "image": image,
+                "concurrency": CONCURRENCY,
+                "offset": offset,
+            },
+            spec,
+        )
+        spec.flush()
+        return server.run_json(env, "bench.loadgen", "surge", spec.name, timeout=240)
+
+
+def measure(base_url: str) -> dict:
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's server logs every request
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    moto.start()
+    try:
+        host, port = moto.get_host_and_port()
+        endpoint, bucket = f"http://{host}:{port}", f"gongmo-surge-{uuid.uuid4().hex[:8]}"
+        boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            region_name=REGION,
+            aws_access_key_id=ACCESS_KEY,
+            aws_secret_access_key=SECRET_KEY,
+        ).create_bucket(Bucket=bucket)
+        with (
+            server.fresh_database(base_url) as url,
+            tempfile.NamedTemporaryFile(suffix=".jpg") as image,
+        ):
+            image.write(drawing_jpeg())
+            image.flush()
+            env = server.django_env(
+                url,
+                PYTHONWARNINGS="ignore::UserWarning",
+                STORAGE_BACKEND="s3",
+                AWS_STORAGE_BUCKET_NAME=bucket,
+                AWS_S3_ENDPOINT_URL=endpoint,
+                AWS_S3_REGION_NAME=REGION,
+                AWS_ACCESS_KEY_ID=ACCESS_KEY,
+                AWS_SECRET_ACCESS_KEY=SECRET_KEY,
+            )
+            server.manage(env, "migrate", "--verbosity", "0")
+            guardians = server.run_json(env, "bench.http_seed", "surge", str(GUARDIANS))[
+                "guardians"
+            ]
+            with server.Gunicorn(env) as gunicorn:
+                started = time.monotonic()
+                first = _surge(env, gunicorn.url, guardians[:FIRST], image.name, 0)
+                rss_first = gunicorn.peak_rss_mb()
+                rest = _surge(env, gunicorn.url, guardians[FIRST:], image.name, FIRST)
+                rss_all = gunicorn.peak_rss_mb()
+                wall = time.monotonic() - started
+            return {
+                "first": first,
+                "rest": rest,
+                "rss_first": rss_first,
+                "rss_all": rss_all,
+                "wall_s": wall,
+                "workers": gunicorn.workers,
+                "bytes": os.path.getsize(image.name),
+            }
+    finally:
+        moto.stop()
+
+
+def run() -> dict:
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith("postgres"):
+        print("  skipped: needs DATABASE_URL=postgres://… (the SQLite default is not measured)")
+        return {}
+    m = measure(base)
+    first, rest = m["first"], m["rest"]
+    errors = first["errors"] + rest["errors"]
+    note = (
+        f"{GUARDIANS} guardians, {CONCURRENCY} at a time, {m['bytes'] / 1e6:.2f} MB JPEG each, "
+        f"gunicorn {m['workers']} sync workers, moto S3; {m['wall_s']:.0f} s in all"
+    )
+    out = {
+        "surge_errors": {
+            "value": errors,
+            "unit": "count",
+            "baseline": 0,
+            "ratio": float(errors == 0),
+            "kinds": {**first["error_kinds"], **rest["error_kinds"]},
+            "note": note,
+        },
+    }
+    for step in ("slot", "upload", "confirm"):
+        out[f"surge_{step}_p95_ms"] = {
+            "value": rest[f"{step}_p95_ms"],
+            "unit": "ms",
+            "baseline": first[f"{step}_p95_ms"],
+            "ratio": rest[f"{step}_p95_ms"] / first[f"{step}_p95_ms"],
+            "p50_ms": rest[f"{step}_p50_ms"],
+            "note": f"uploads {FIRST + 1}–{GUARDIANS}; baseline = the first {FIRST}",
+        }
+    peak, peak_first = m["rss_all"]["max_worker"], m["rss_first"]["max_worker"]
+    out["surge_app_peak_rss_mb"] = {
+        "value": peak,
+        "unit": "MB",
+        "baseline": peak_first,
+        "ratio": peak / peak_first,
+        "sum_workers_mb": m["rss_all"]["sum_workers"],
+        "note": f"largest gunicorn worker VmHWM after {GUARDIANS} uploads vs after {FIRST}",
+    }
+    return out
+
+
+if __name__ == "__main__":
+    for key, row in run().items():
+        print(f"{key:<28} {row['value']:10.1f} {row['unit']:<5} ratio {row['ratio']:.2f}")

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts import views as account_views
+from accounts.admin_site import admin_login_throttle
 from contests import views as contest_views
 from core.health import healthz
 from core.views import job_status
@@ -11,6 +12,7 @@ from core.views import job_status
 admin.site.site_header = _("gongmo administration")
 admin.site.site_title = _("gongmo")
 admin.site.index_title = _("Contest configuration")
+admin_login_throttle(admin.site)  # /admin/login/: 429 after repeated failures, as /login/
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),  # load balancers: DB + storage, no auth

@@ -48,10 +48,26 @@ def job_after_commit(path: str, kwargs: dict[str, Any], *, started_by=None) -> N
     transaction.on_commit(lambda: _enqueue(path, kwargs, user_id))
 
 
+def job_start(path: str, kwargs: dict[str, Any], *, started_by=None):
+    """Record a job now, inside the current transaction, and run it after commit; returns
+    the ``core.Job`` so a request can send its user to the job's status page. A rollback
+    removes the row with the rest of the transaction, and nothing runs."""
+    from core.models import Job
+
+    resolve(path)
+    job = Job.objects.create(name=path, args=kwargs, started_by_id=getattr(started_by, "pk", None))
+    transaction.on_commit(lambda: _dispatch(job))
+    return job
+
+
 def _enqueue(path: str, kwargs: dict[str, Any], user_id: int | None) -> None:
     from core.models import Job
 
-    job = Job.objects.create(name=path, args=kwargs, started_by_id=user_id)
+    _dispatch(Job.objects.create(name=path, args=kwargs, started_by_id=user_id))
+
+
+def _dispatch(job) -> None:
+    path, kwargs = job.name, job.args
     if settings.CELERY_BROKER_URL:
         from config.celery import app
 

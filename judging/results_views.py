@@ -1,9 +1,11 @@
 """The organizer's results page: rank, advance, final ranking, allocate, approve, publish."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,6 +15,7 @@ from contests.selectors import contests_visible_to
 from core.errors import DomainError
 from judging.models import Allocation, Publication
 from judging.services import publication, rankings
+from judging.views import job_redirect, round_is_large
 
 
 def _contest(request, slug):
@@ -51,6 +54,7 @@ def results_manage(request, slug):
             "contest": contest,
             "rounds": rounds,
             "methods": Method.choices,
+            "background_threshold": settings.BACKGROUND_THRESHOLD,
             "final": rankings.latest_ranking(contest, None),
             "allocation": allocation,
             "live": Publication.objects.filter(
@@ -68,9 +72,20 @@ def results_action(request, slug, action):
     try:
         if action == "rank":
             rnd = get_object_or_404(contest.rounds, pk=request.POST.get("round"))
-            snap = rankings.ranking_compute(
-                user=user, round=rnd, method=request.POST.get("method") or None
-            )
+            method = request.POST.get("method") or None
+            # an unknown method is refused at once, in the request, as below the threshold
+            if (method is None or method in Method.values) and round_is_large(rnd):
+                return job_redirect(
+                    request,
+                    "judging.tasks.round_rank",
+                    {
+                        "round_id": rnd.pk,
+                        "user_id": user.pk,
+                        "method": method,
+                    },
+                    reverse("organizer-results", args=[contest.slug]),
+                )
+            snap = rankings.ranking_compute(user=user, round=rnd, method=method)
             messages.success(
                 request,
                 _("Ranked %(n)d entries (inputs %(sha)s…).")

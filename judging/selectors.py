@@ -110,35 +110,45 @@ class JudgeProgress:
 
 def round_progress(rnd: Round) -> list[JudgeProgress]:
     """Per judge of the panel: assigned, drafted and submitted counts (three queries)."""
+    return rounds_progress([rnd.pk]).get(rnd.pk, [])
+
+
+def rounds_progress(round_ids) -> dict[int, list[JudgeProgress]]:
+    """``round_progress`` of several rounds at once, by round id (three queries)."""
+    round_ids = list(round_ids)
     panel = list(
-        PanelMember.objects.filter(round=rnd)
+        PanelMember.objects.filter(round_id__in=round_ids)
         .select_related("judge")
         .order_by("judge__name", "judge__username")
     )
-    assigned = dict(
-        Assignment.objects.filter(round=rnd, recused_at__isnull=True)
-        .values("judge")
+    assigned = {
+        (r, j): n
+        for r, j, n in Assignment.objects.filter(round_id__in=round_ids, recused_at__isnull=True)
+        .values("round", "judge")
         .annotate(n=Count("id"))
-        .values_list("judge", "n")
-    )
+        .values_list("round", "judge", "n")
+    }
     cards = {
-        row["judge"]: row
-        for row in Scorecard.objects.filter(round=rnd)
-        .values("judge")
+        (row["round"], row["judge"]): row
+        for row in Scorecard.objects.filter(round_id__in=round_ids)
+        .values("round", "judge")
         .annotate(
             drafted=Count("id", filter=Q(status=ScorecardStatus.DRAFT)),
             submitted=Count("id", filter=Q(status=ScorecardStatus.SUBMITTED)),
         )
     }
-    return [
-        JudgeProgress(
-            judge_id=m.judge_id,
-            name=m.judge.name or m.judge.username,
-            affiliation=m.judge.affiliation,
-            max_load=m.max_load,
-            assigned=assigned.get(m.judge_id, 0),
-            drafted=cards.get(m.judge_id, {}).get("drafted", 0),
-            submitted=cards.get(m.judge_id, {}).get("submitted", 0),
+    out: dict[int, list[JudgeProgress]] = {r: [] for r in round_ids}
+    for m in panel:
+        key = (m.round_id, m.judge_id)
+        out[m.round_id].append(
+            JudgeProgress(
+                judge_id=m.judge_id,
+                name=m.judge.name or m.judge.username,
+                affiliation=m.judge.affiliation,
+                max_load=m.max_load,
+                assigned=assigned.get(key, 0),
+                drafted=cards.get(key, {}).get("drafted", 0),
+                submitted=cards.get(key, {}).get("submitted", 0),
+            )
         )
-        for m in panel
-    ]
+    return out

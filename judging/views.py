@@ -7,11 +7,15 @@ file name or upload time. Every page answers 404 to whoever may not see it.
 
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,11 +23,13 @@ from accounts.models import User
 from contests.permissions import is_contest_organizer
 from contests.selectors import contest_detail_queryset, contests_visible_to
 from core.errors import DomainError, NotFound, ValidationFailed
+from core.tasks import job_start
+from judging.dashboard import contest_dashboard
 from judging.enums import ScorecardStatus
 from judging.models import Assignment, Scorecard
 from judging.permissions import is_judge
 from judging.selectors import judge_assignments, judge_files, round_progress, scorecards_by_pair
-from judging.services.assignment import assignment_recuse, judges_assign
+from judging.services.assignment import assignment_recuse, judges_assign, round_entries
 from judging.services.panel import conflict_declare, judge_profile_set, panel_member_add
 from judging.services.scoring import scorecard_save, scorecard_unlock
 from submissions.enums import FileSlot
@@ -206,7 +212,28 @@ def _organizer_contest(user, slug, queryset=None):
 @login_required
 def organizer_contest(request, slug):
     contest = _organizer_contest(request.user, slug, contest_detail_queryset(request.user))
-    return render(request, "judging/organizer_contest.html", {"contest": contest})
+    return render(
+        request,
+        "judging/organizer_contest.html",
+        {"contest": contest, "dashboard": contest_dashboard(contest)},
+    )
+
+
+def round_is_large(rnd) -> bool:
+    """More entries than ``settings.BACKGROUND_THRESHOLD``: assignment and ranking of the
+    round run as a background job, with a status page, instead of inside the request."""
+    return round_entries(rnd).count() > settings.BACKGROUND_THRESHOLD
+
+
+def job_redirect(request, path: str, kwargs: dict, back: str):
+    """Queue ``path(**kwargs)`` as a job started by the user and send them to its page."""
+    with transaction.atomic():
+        job = job_start(path, kwargs, started_by=request.user)
+    messages.info(
+        request,
+        _("Queued as background job #%(id)d. This page shows its progress.") % {"id": job.pk},
+    )
+    return redirect(f"{reverse('job-status', args=[job.pk])}?{urlencode({'next': back})}")
 
 
 def _account(username: str, field: str) -> User:
@@ -331,6 +358,14 @@ def organizer_round(request, slug, round_id):
         if action not in ROUND_ACTIONS:
             raise Http404
         try:
+            if action == "assign" and round_is_large(rnd):
+                seed = _whole(request.POST.get("seed", ""), "seed", 0) or 0
+                return job_redirect(
+                    request,
+                    "judging.tasks.round_assign",
+                    {"round_id": rnd.pk, "user_id": request.user.pk, "seed": seed},
+                    reverse("organizer-round", args=[contest.slug, rnd.pk]),
+                )
             text = ROUND_ACTIONS[action](request, rnd)
         except NotFound as exc:
             raise Http404 from exc
@@ -357,6 +392,7 @@ def organizer_round(request, slug, round_id):
             "division_codes": _("This contest's codes: %(codes)s")
             % {"codes": ", ".join(d.code for d in contest.divisions.all())},
             "failed": failed,
+            "background_threshold": settings.BACKGROUND_THRESHOLD,
             "errors": {failed["action"]: failed["detail"]} if failed else {},
             "posted": {failed["action"]: request.POST} if failed else {},
         },

@@ -184,6 +184,7 @@ def upload_confirm(*, user, entry: Entry, upload_id) -> EntryFile:
     if (
         EntryFile.objects.filter(contest=entry.contest, sha256=found.sha256)
         .exclude(status=FileStatus.PENDING)
+        .exclude(pk=record.pk)  # itself, accepted by a simultaneous completion: not a duplicate
         .exists()
     ):
         raise _refuse(record, duplicate)
@@ -195,6 +196,10 @@ def upload_confirm(*, user, entry: Entry, upload_id) -> EntryFile:
 
 @transaction.atomic
 def _accept(*, user, record: EntryFile, found) -> EntryFile:
+    # a simultaneous completion of the same upload waits here, then finds it done: 404, as later
+    pending = EntryFile.objects.select_for_update().filter(pk=record.pk, status=FileStatus.PENDING)
+    if pending.first() is None:
+        raise NotFound()
     record.status = FileStatus.QUARANTINED if found.quarantine_reason else FileStatus.ACCEPTED
     record.quarantine_reason = found.quarantine_reason
     record.size, record.content_type, record.sha256 = found.size, found.content_type, found.sha256

@@ -135,3 +135,53 @@ def test_job_status_page_polls_with_static_js(client, guardian, other_guardian):
     assert 'src="/static/js/job-status.js"' in html
     section = html[html.index('id="job-status"') :]
     assert "<script>" not in section  # no inline script (Content-Security-Policy)
+
+
+def test_job_start_records_the_job_in_the_transaction_and_runs_it_after_commit(
+    django_capture_on_commit_callbacks, organizer
+):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        job = tasks.job_start(f"{__name__}.record_call", {"n": 1}, started_by=organizer)
+        assert Job.objects.get().pk == job.pk  # there at once: a page can link to it
+        assert (job.status, job.started_by, CALLS) == ("queued", organizer, [])
+    job.refresh_from_db()
+    assert (job.status, job.progress, job.attempts) == ("done", 100, 1)
+    assert CALLS == [{"n": 1, "progress": 50}]
+
+
+def test_job_start_rolled_back_leaves_no_job_and_runs_nothing(
+    django_capture_on_commit_callbacks, organizer
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        tasks.job_start(f"{__name__}.record_call", {"n": 2}, started_by=organizer)
+        raise RuntimeError("the request failed")
+    assert (Job.objects.count(), CALLS, len(callbacks)) == (0, [], 0)
+    with pytest.raises(ImportError):
+        tasks.job_start("core.tasks_typo.nothing", {})
+
+
+def test_job_start_with_a_broker_sends_the_recorded_job(
+    settings, monkeypatch, django_capture_on_commit_callbacks, organizer
+):
+    sent = []
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    from config.celery import app
+
+    monkeypatch.setattr(app, "send_task", lambda name, args: sent.append((name, args)))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = tasks.job_start(f"{__name__}.record_call", {"n": 3}, started_by=organizer)
+    assert sent == [("core.run_job", [job.pk])]
+    assert (Job.objects.get().status, CALLS) == ("queued", [])
+
+
+def test_job_status_page_links_back_only_to_this_site(client, organizer):
+    job = Job.objects.create(name="judging.tasks.round_assign", started_by=organizer)
+    client.force_login(organizer)
+    page = client.get(f"/jobs/{job.pk}/", {"next": "/contests/x/manage/"})
+    assert page.context["back"] == "/contests/x/manage/"
+    page = client.get(f"/jobs/{job.pk}/", {"next": "https://evil.example/"})
+    assert page.context["back"] == ""

@@ -114,3 +114,47 @@ def test_upload_slots_are_throttled_per_user(team_entry, other_student):
         assert EntryFile.objects.count() == before  # no slot recorded
         # another user is counted separately (404: not their entry, but not throttled)
         assert _slot(client_for(other_student), entry_id).status_code == 404
+
+
+def test_admin_login_answers_429_after_five_failures(organizer, caplog):
+    caplog.set_level(logging.DEBUG)
+    client = Client()
+    form = {"username": organizer.username, "next": "/admin/"}
+    for _ in range(5):
+        response = client.post("/admin/login/", {**form, "password": WRONG}, REMOTE_ADDR="10.0.0.9")
+        assert response.status_code == 200
+    response = client.post("/admin/login/", {**form, "password": PASSWORD}, REMOTE_ADDR="10.0.0.9")
+    assert response.status_code == 429
+    assert response["Retry-After"] == "900"
+    assert "15" in response.content.decode()  # the form says why
+    assert "_auth_user_id" not in client.session
+    assert WRONG not in caplog.text and PASSWORD not in caplog.text
+    assert "login throttled" in caplog.text
+    # the same counters as /login/: that page is locked for this name and address too
+    assert (
+        client.post(
+            "/login/",
+            {"username": organizer.username, "password": PASSWORD},
+            REMOTE_ADDR="10.0.0.9",
+        ).status_code
+        == 429
+    )
+    # another address is not locked out, and a success there logs in
+    response = client.post("/admin/login/", {**form, "password": PASSWORD}, REMOTE_ADDR="10.0.0.8")
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.session["_auth_user_id"] == str(organizer.pk)
+
+
+def test_admin_login_success_resets_the_count_and_get_is_not_counted(organizer):
+    client = Client()
+    for _ in range(10):
+        assert client.get("/admin/login/").status_code == 200
+    for _ in range(4):
+        client.post("/admin/login/", {"username": organizer.username, "password": WRONG})
+    ok = client.post("/admin/login/", {"username": organizer.username, "password": PASSWORD})
+    assert ok.status_code == 302
+    client.logout()
+    for _ in range(4):
+        client.post("/admin/login/", {"username": organizer.username, "password": WRONG})
+    ok = client.post("/admin/login/", {"username": organizer.username, "password": PASSWORD})
+    assert ok.status_code == 302

@@ -145,7 +145,7 @@ elif STORAGE_BACKEND == "s3":
             # signature_version itself, so the Config repeats them.
             "client_config": _BotoConfig(
                 connect_timeout=2,
-                read_timeout=5,
+                read_timeout=2,  # a hung storage answers 503 within ~5 s over 2 attempts
                 # two attempts in all (botocore's "max_attempts" would mean two *retries*)
                 retries={"total_max_attempts": 2, "mode": "standard"},
                 s3={"addressing_style": env_str("AWS_S3_ADDRESSING_STYLE", "path")},

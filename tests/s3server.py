@@ -38,7 +38,7 @@ def client_config() -> Config:
     """The same timeouts and retries as ``config/settings.py`` uses in S3 mode."""
     return Config(
         connect_timeout=2,
-        read_timeout=5,
+        read_timeout=2,
         retries={"total_max_attempts": 2, "mode": "standard"},
         s3={"addressing_style": "path"},
         signature_version="s3v4",

@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from PIL import Image, ImageCms, ImageOps
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+from pypdf.generic import DictionaryObject
 
 from submissions.inspection import FileRejected, RejectionCode, pillow_guard
+from submissions.pdfwalk import pdf_containers
 
 __all__ = [
     "JPEG_QUALITY",
@@ -154,31 +155,14 @@ def pdf_judge_copy(*, fileobj: BinaryIO) -> bytes:
         raise FileRejected(RejectionCode.INVALID_PDF, detail={"reason": "encrypted"})
     # Strip the reader's (cached, mutable) objects first, so the private data is never cloned
     # into the writer: pypdf writes every object it cloned, referenced or not.
-    seen: set[tuple[int, int]] = set()
+    for obj in pdf_containers(reader.trailer):
+        if isinstance(obj, DictionaryObject):
+            for key in _PDF_PRIVATE_KEYS:
+                dict.pop(obj, key, None)  # popped before the walk reads the values
     writer = PdfWriter()
     for page in reader.pages:
-        _strip_private_keys(page, seen)
         writer.add_page(page)
     writer.metadata = None  # no /Info at all, not even pypdf's /Producer
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def _strip_private_keys(start: DictionaryObject, seen: set[tuple[int, int]]) -> None:
-    """Delete XMP and application data from every dictionary reachable from ``start``."""
-    stack: list[Any] = [start]
-    while stack:
-        obj = stack.pop()
-        if isinstance(obj, IndirectObject):
-            key = (obj.idnum, obj.generation)
-            if key in seen:
-                continue
-            seen.add(key)
-            obj = obj.get_object()
-        if isinstance(obj, DictionaryObject):
-            for key in _PDF_PRIVATE_KEYS:
-                dict.pop(obj, key, None)
-            stack.extend(dict.values(obj))
-        elif isinstance(obj, ArrayObject):
-            stack.extend(list.__iter__(obj))

@@ -72,6 +72,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from core.errors import ValidationFailed
+from submissions.pdfwalk import PdfTooComplex, pdf_containers
 
 __all__ = [
     "MAX_IMAGE_BYTES",
@@ -442,7 +443,7 @@ def _pdf_inspect(data: bytes, rule: SlotRule) -> tuple[int, str]:
     try:
         pages = len(reader.pages)
         findings = _pdf_active_content(reader)
-    except _TooComplex as exc:
+    except PdfTooComplex as exc:
         raise _invalid_pdf("too_complex") from exc
     except Exception as exc:  # untrusted input
         raise _invalid_pdf("parse_error") from exc
@@ -463,10 +464,6 @@ def _pdf_inspect(data: bytes, rule: SlotRule) -> tuple[int, str]:
     return pages, reason
 
 
-class _TooComplex(Exception):
-    pass
-
-
 def _resolve(obj: Any) -> Any:
     return obj.get_object() if isinstance(obj, IndirectObject) else obj
 
@@ -474,26 +471,9 @@ def _resolve(obj: Any) -> Any:
 def _pdf_active_content(reader: PdfReader) -> set[str]:
     """Walk every dictionary and array reachable from the trailer; return what was found."""
     findings: set[str] = set()
-    stack: list[Any] = [reader.trailer]
-    seen: set[tuple[int, int]] = set()
-    containers = 0
-    while stack:
-        obj = stack.pop()
-        if isinstance(obj, IndirectObject):
-            key = (obj.idnum, obj.generation)
-            if key in seen:
-                continue
-            seen.add(key)
-            obj = obj.get_object()
+    for obj in pdf_containers(reader.trailer, limit=MAX_PDF_CONTAINERS):
         if isinstance(obj, DictionaryObject):  # includes streams; their data is not decoded
-            containers += 1
             _pdf_dict_check(obj, findings)
-            stack.extend(dict.values(obj))
-        elif isinstance(obj, ArrayObject):
-            containers += 1
-            stack.extend(list.__iter__(obj))
-        if containers > MAX_PDF_CONTAINERS:
-            raise _TooComplex
     return findings
 
 

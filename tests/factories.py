@@ -50,3 +50,31 @@ def contest_make(track: str = Track.SMART_CITY, **fields) -> Contest:
         contest=contest, code="grand", name_ko="대상", name_en="Grand", count=1, amount=1_000_000
     )
     return contest
+
+
+def demo_world_make(*, proposals: int, drawings: int):
+    """Both contests open now with demo entries made through the real services (receipts
+    mailed and then cleared, derivatives made): the starting point of judging tests."""
+    from django.core import mail
+    from django.test import TestCase
+    from django.test.utils import override_settings
+
+    from contests.demo import demo_users_seed
+    from contests.seed import wsce2021_seed
+    from submissions.demo import demo_entries_seed
+
+    smart, drawing = wsce2021_seed(demo_now=timezone.now())
+    demo_users_seed(password="pw-demo-2021", contests=[])
+    with (
+        override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+        TestCase.captureOnCommitCallbacks(execute=True),
+    ):
+        demo_entries_seed(
+            smart=smart,
+            drawing=drawing,
+            proposals=proposals,
+            drawings=drawings,
+            password="pw-demo-2021",
+        )
+    mail.outbox.clear()  # the demo entries' receipts are not what the tests read
+    return smart, drawing

@@ -17,27 +17,21 @@ import uuid
 
 import pytest
 from django.apps import apps
-from django.core import mail
 from django.core.cache import cache
 from django.db import transaction
-from django.test import Client, TestCase
-from django.test.utils import override_settings
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.enums import Role
 from accounts.services import organizer_group
-from contests.demo import demo_users_seed
-from contests.seed import wsce2021_seed
 from judging.enums import ConflictKind
 from judging.models import Assignment, Conflict, PanelMember
 from judging.services.assignment import judges_assign
 from judging.services.scoring import scorecard_save
-from submissions.demo import demo_entries_seed
 from submissions.models import Entry, EntryFile
-from tests.factories import contest_make, user_make
+from tests.factories import contest_make, demo_world_make, user_make
 
 CAST = [
     "organizer",  # organizer of this contest
@@ -242,16 +236,7 @@ def world(django_db_setup, django_db_blocker):
 
 
 def build_world() -> dict:
-    smart, drawing = wsce2021_seed(demo_now=timezone.now())
-    demo_users_seed(password="pw-demo-2021", contests=[])
-    with (
-        override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
-        TestCase.captureOnCommitCallbacks(execute=True),
-    ):
-        demo_entries_seed(
-            smart=smart, drawing=drawing, proposals=2, drawings=3, password="pw-demo-2021"
-        )
-    mail.outbox.clear()
+    smart, drawing = demo_world_make(proposals=2, drawings=3)
     organizer = user_make(Role.ORGANIZER, is_staff=True)
     smart.organizers.add(organizer)
     drawing.organizers.add(organizer)

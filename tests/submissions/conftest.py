@@ -50,13 +50,22 @@ def open_wsce(db):
     return wsce2021_seed(demo_now=timezone.now())
 
 
+def request_slot(
+    client, entry_id, *, size, slot="drawing", filename="x.jpg", content_type="image/jpeg"
+):
+    """Step 1 of the upload protocol: ask for a slot (the response, whatever it is)."""
+    return client.post(
+        f"/api/v1/entries/{entry_id}/uploads/",
+        {"slot": slot, "filename": filename, "content_type": content_type, "size": size},
+        format="json",
+    )
+
+
 def upload(client, entry_id, slot, data: bytes, *, filename="file.bin", content_type=None):
     """The whole upload protocol as a client performs it: slot → POST to url → complete."""
     content_type = content_type or "application/octet-stream"
-    slot_response = client.post(
-        f"/api/v1/entries/{entry_id}/uploads/",
-        {"slot": slot, "filename": filename, "content_type": content_type, "size": len(data)},
-        format="json",
+    slot_response = request_slot(
+        client, entry_id, slot=slot, filename=filename, content_type=content_type, size=len(data)
     )
     if slot_response.status_code != 201:
         return slot_response

@@ -9,7 +9,7 @@ from django.utils import timezone
 from submissions.models import EntryFile
 from submissions.objectstore import object_save, object_size
 from tests.submissions.badfiles import good_jpeg
-from tests.submissions.conftest import client_for, drawing_payload, upload
+from tests.submissions.conftest import client_for, drawing_payload, request_slot, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -37,16 +37,7 @@ def test_sweeper_removes_orphans_and_expired_slots_only(open_wsce, guardian, set
     fresh = f"contests/{kept.contest_id}/entries/{entry_id}/fresh/original"
     object_save(key=fresh, data=b"y", content_type="image/jpeg")
     # … and a slot that expired two days ago without its file being confirmed.
-    stale = client.post(
-        f"/api/v1/entries/{entry_id}/uploads/",
-        {
-            "slot": "drawing",
-            "filename": "x.jpg",
-            "content_type": "image/jpeg",
-            "size": 5,
-        },
-        format="json",
-    ).json()
+    stale = request_slot(client, entry_id, size=5).json()
     EntryFile.objects.filter(pk=stale["upload_id"]).update(
         expires_at=timezone.now() - timedelta(days=2)
     )

@@ -12,7 +12,7 @@ from contests.models import Contest
 from core.models import AuditRecord
 from submissions.models import Entry, EntryFile, TeamMember
 from tests.submissions.badfiles import good_pdf
-from tests.submissions.conftest import TEAM, client_for, upload
+from tests.submissions.conftest import TEAM, client_for, request_slot, upload
 
 pytestmark = pytest.mark.django_db
 SLUG = "wsce2021-smart-city"
@@ -233,15 +233,13 @@ def test_students_cannot_enter_the_drawing_contest(open_wsce, student):
 def test_full_flow_over_http_against_s3(open_wsce, student, s3_storage):
     client = client_for(student)
     entry_id = create(client).json()["id"]
-    ticket = client.post(
-        f"/api/v1/entries/{entry_id}/uploads/",
-        {
-            "slot": "proposal",
-            "filename": "p.pdf",
-            "content_type": "application/pdf",
-            "size": len(good_pdf()),
-        },
-        format="json",
+    ticket = request_slot(
+        client,
+        entry_id,
+        slot="proposal",
+        filename="p.pdf",
+        content_type="application/pdf",
+        size=len(good_pdf()),
     ).json()
     assert ticket["url"] == f"{s3_storage.endpoint}/{s3_storage.bucket}"  # straight to storage
     assert ticket["fields"]["Content-Type"] == "application/pdf"

@@ -11,7 +11,7 @@ from PIL import Image
 
 from submissions.models import EntryFile
 from tests.submissions import badfiles
-from tests.submissions.conftest import TEAM, client_for, drawing_payload, upload
+from tests.submissions.conftest import TEAM, client_for, drawing_payload, request_slot, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -94,16 +94,7 @@ def test_bad_files_are_refused_and_nothing_remains(
 
 def test_zero_byte_file_is_refused_before_any_slot(open_wsce, guardian, storage):
     client, entry_id = new_entry("drawing", None, guardian)
-    response = client.post(
-        f"/api/v1/entries/{entry_id}/uploads/",
-        {
-            "slot": "drawing",
-            "filename": "x.jpg",
-            "content_type": "image/jpeg",
-            "size": 0,
-        },
-        format="json",
-    )
+    response = request_slot(client, entry_id, size=0)
     assert response.status_code == 400 and response.json()["code"] == "empty_file"
     assert not EntryFile.objects.exists()
 
@@ -113,16 +104,7 @@ def test_file_larger_than_declared_is_refused(
 ):
     client, entry_id = new_entry("drawing", None, guardian)
     data = badfiles.good_jpeg(1200, 900)
-    ticket = client.post(
-        f"/api/v1/entries/{entry_id}/uploads/",
-        {
-            "slot": "drawing",
-            "filename": "x.jpg",
-            "content_type": "image/jpeg",
-            "size": 100,
-        },
-        format="json",
-    ).json()
+    ticket = request_slot(client, entry_id, size=100).json()
     from tests.submissions.conftest import post_file
 
     post_file(ticket, data, "image/jpeg")
@@ -138,16 +120,7 @@ def test_file_larger_than_declared_is_refused(
 
 def test_completing_before_the_file_arrives(open_wsce, guardian, storage):
     client, entry_id = new_entry("drawing", None, guardian)
-    ticket = client.post(
-        f"/api/v1/entries/{entry_id}/uploads/",
-        {
-            "slot": "drawing",
-            "filename": "x.jpg",
-            "content_type": "image/jpeg",
-            "size": 100,
-        },
-        format="json",
-    ).json()
+    ticket = request_slot(client, entry_id, size=100).json()
     response = client.post(f"/api/v1/entries/{entry_id}/uploads/{ticket['upload_id']}/complete/")
     assert response.status_code == 400 and response.json()["code"] == "upload_missing"
 

@@ -30,7 +30,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script,
 from bench import server
 
 GUARDIANS, FIRST, CONCURRENCY = 1_000, 250, 16
-REGION, ACCESS_KEY, SECRET_KEY = "us-east-1", "gongmo-bench", "gongmo-bench-secret"
 
 
 def drawing_jpeg() -> bytes:
@@ -61,7 +60,6 @@ def _surge(env: dict, url: str, guardians: list[dict], image: str, offset: int) 
 
 
 def measure(base_url: str) -> dict:
-    import boto3
     from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's server logs every request
@@ -70,13 +68,7 @@ def measure(base_url: str) -> dict:
     try:
         host, port = moto.get_host_and_port()
         endpoint, bucket = f"http://{host}:{port}", f"gongmo-surge-{uuid.uuid4().hex[:8]}"
-        boto3.client(
-            "s3",
-            endpoint_url=endpoint,
-            region_name=REGION,
-            aws_access_key_id=ACCESS_KEY,
-            aws_secret_access_key=SECRET_KEY,
-        ).create_bucket(Bucket=bucket)
+        s3_env = server.moto_bucket(endpoint, bucket)
         with (
             server.fresh_database(base_url) as url,
             tempfile.NamedTemporaryFile(suffix=".jpg") as image,
@@ -86,12 +78,7 @@ def measure(base_url: str) -> dict:
             env = server.django_env(
                 url,
                 PYTHONWARNINGS="ignore::UserWarning",
-                STORAGE_BACKEND="s3",
-                AWS_STORAGE_BUCKET_NAME=bucket,
-                AWS_S3_ENDPOINT_URL=endpoint,
-                AWS_S3_REGION_NAME=REGION,
-                AWS_ACCESS_KEY_ID=ACCESS_KEY,
-                AWS_SECRET_ACCESS_KEY=SECRET_KEY,
+                **s3_env,
             )
             server.manage(env, "migrate", "--verbosity", "0")
             guardians = server.run_json(env, "bench.http_seed", "surge", str(GUARDIANS))[

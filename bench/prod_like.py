@@ -35,7 +35,6 @@ from bench import server
 
 DEFAULT_DB = "postgres://gongmo:gongmo@127.0.0.1:5432/gongmo"
 PASSWORD = "prod-like-" + uuid.uuid4().hex[:12]
-REGION, ACCESS_KEY, SECRET_KEY = "us-east-1", "gongmo-prodlike", "gongmo-prodlike-secret"
 UNIVERSITIES = ["서울대학교", "KAIST", "부산대학교"]
 
 
@@ -264,15 +263,7 @@ def main() -> int:
     try:
         host, port = moto.get_host_and_port()
         endpoint, bucket = f"http://{host}:{port}", "gongmo-prod-like"
-        import boto3
-
-        boto3.client(
-            "s3",
-            endpoint_url=endpoint,
-            region_name=REGION,
-            aws_access_key_id=ACCESS_KEY,
-            aws_secret_access_key=SECRET_KEY,
-        ).create_bucket(Bucket=bucket)
+        s3_env = server.moto_bucket(endpoint, bucket)
         redis_port = server.free_port()
         procs.append(
             Proc(
@@ -290,12 +281,7 @@ def main() -> int:
                 DJANGO_SETTINGS_MODULE="config.settings",
                 PYTHONWARNINGS="ignore::UserWarning",
                 LOG_LEVEL="INFO",
-                STORAGE_BACKEND="s3",
-                AWS_STORAGE_BUCKET_NAME=bucket,
-                AWS_S3_ENDPOINT_URL=endpoint,
-                AWS_S3_REGION_NAME=REGION,
-                AWS_ACCESS_KEY_ID=ACCESS_KEY,
-                AWS_SECRET_ACCESS_KEY=SECRET_KEY,
+                **s3_env,
                 CELERY_BROKER_URL=f"redis://127.0.0.1:{redis_port}/0",
                 CACHE_BACKEND="django.core.cache.backends.redis.RedisCache",
                 CACHE_LOCATION=f"redis://127.0.0.1:{redis_port}/1",

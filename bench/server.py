@@ -175,3 +175,27 @@ def _status_kb(pid: int, field: str) -> int | None:
     except OSError:
         return None
     return None
+
+
+S3_REGION, S3_ACCESS_KEY, S3_SECRET_KEY = "us-east-1", "gongmo-bench", "gongmo-bench-secret"
+
+
+def moto_bucket(endpoint: str, bucket: str) -> dict[str, str]:
+    """Create ``bucket`` on a local moto server; return the app's S3 environment for it."""
+    import boto3
+
+    boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name=S3_REGION,
+        aws_access_key_id=S3_ACCESS_KEY,
+        aws_secret_access_key=S3_SECRET_KEY,
+    ).create_bucket(Bucket=bucket)
+    return {
+        "STORAGE_BACKEND": "s3",
+        "AWS_STORAGE_BUCKET_NAME": bucket,
+        "AWS_S3_ENDPOINT_URL": endpoint,
+        "AWS_S3_REGION_NAME": S3_REGION,
+        "AWS_ACCESS_KEY_ID": S3_ACCESS_KEY,
+        "AWS_SECRET_ACCESS_KEY": S3_SECRET_KEY,
+    }

@@ -1,9 +1,9 @@
 """Scorecards: a judge saves drafts and submits (locks); only an organizer unlocks."""
 
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from contests.permissions import is_contest_organizer
@@ -11,8 +11,14 @@ from core.audit import audit_record
 from core.errors import NotFound, ValidationFailed
 from judging.enums import ScorecardStatus
 from judging.errors import EditConflict, ScorecardLocked
-from judging.models import Assignment, Score, Scorecard
-from submissions.selectors import judging_allowed_q
+from judging.models import Scorecard
+from judging.scorecard_store import (
+    ScorecardChange,
+    ScorecardState,
+    scorecard_snapshot,
+    scorecard_state,
+    scorecard_write,
+)
 
 STEP = Decimal("0.5")  # judges may give half points
 
@@ -32,36 +38,13 @@ def _parse_points(raw, criterion) -> Decimal:
 
 
 def _snapshot(card: Scorecard) -> dict:
-    return {
-        "status": card.status,
-        "comment": card.comment,
-        "total": str(card.total),
-        "scores": {
-            s.criterion.code: str(s.points) for s in card.scores.select_related("criterion")
-        },
-    }
+    scores = {s.criterion.code: s.points for s in card.scores.select_related("criterion")}
+    return scorecard_snapshot(card.status, card.comment, card.total, scores)
 
 
-@transaction.atomic
-def scorecard_save(
-    *,
-    user,
-    assignment_id,
-    scores: dict,
-    comment: str = "",
-    submit: bool = False,
-    version: int | None = None,
-) -> Scorecard:
-    try:
-        assignment = (
-            Assignment.objects.filter(judging_allowed_q("entry__"))
-            .select_related("round__contest")
-            .get(pk=assignment_id, judge=user, recused_at__isnull=True)
-        )
-    except (Assignment.DoesNotExist, ValueError) as exc:
-        raise NotFound() from exc
-    rnd = assignment.round
-    criteria = {c.code: c for c in rnd.criteria.all()}
+def _validate(state: ScorecardState, scores: dict, comment: str, submit: bool) -> dict:
+    """criterion code → points, or ValidationFailed naming every bad field."""
+    criteria = {c.code: c for c in state.criteria}
     errors: dict[str, list[str]] = {}
     parsed: dict[str, Decimal] = {}
     for code, raw in (scores or {}).items():
@@ -84,54 +67,74 @@ def scorecard_save(
         raise ValidationFailed(
             _("Some scores are not valid."), code="invalid_scores", detail=errors
         )
-    mine = Scorecard.objects.filter(round=rnd, entry_id=assignment.entry_id, judge=user)
-    card = mine.select_for_update().first()  # the usual case: a later save of the same card
-    if card is None:
-        try:
-            with transaction.atomic():
-                Scorecard.objects.create(round=rnd, entry_id=assignment.entry_id, judge=user)
-        except IntegrityError:  # a simultaneous first save created it
-            pass
-        card = mine.select_for_update().get()
-    if card.status == ScorecardStatus.SUBMITTED:
-        raise ScorecardLocked()
-    if version is not None and version != card.version:
-        raise EditConflict(detail={"current_version": card.version})
-    before = _snapshot(card)
-    stale = [code for code in before["scores"] if code not in parsed]  # scores cleared
-    if stale:
-        Score.objects.filter(scorecard=card, criterion__code__in=stale).delete()
-    if parsed:  # one upsert for every criterion (the unique constraint "score_once")
-        Score.objects.bulk_create(
-            [
-                Score(
-                    scorecard=card,
-                    criterion=criteria[code],
-                    points=points,
-                    max_points=criteria[code].max_points,
-                )
-                for code, points in parsed.items()
-            ],
-            update_conflicts=True,
-            unique_fields=["scorecard", "criterion"],
-            update_fields=["points", "max_points"],
+    return parsed
+
+
+@dataclass(frozen=True)
+class SavedScorecard:
+    pk: int
+    status: str
+    total: Decimal
+    version: int
+
+
+ATTEMPTS = 5  # a save without a version reads again when another save slipped in between
+
+
+def scorecard_save(
+    *,
+    user,
+    assignment_id,
+    scores: dict,
+    comment: str = "",
+    submit: bool = False,
+    version: int | None = None,
+) -> SavedScorecard:
+    """Save a draft (or submit and lock). ``version`` is what the judge's page last loaded: a
+    different current version is an ``edit_conflict``; without it the save applies to whatever
+    is current (recorded as its "before"), never to a submitted card.
+
+    Two queries in the usual case (``judging.scorecard_store``): one read, then one write that
+    changes scores, total and audit record together, and only if the card did not change
+    meanwhile; a save without a version that lost that race reads again.
+    """
+    try:
+        key = int(assignment_id)
+    except (TypeError, ValueError) as exc:
+        raise NotFound() from exc
+    for _attempt in range(ATTEMPTS):
+        state = scorecard_state(judge_id=user.pk, assignment_id=key)
+        if state is None:
+            raise NotFound()
+        parsed = _validate(state, scores, comment, submit)
+        if state.status == ScorecardStatus.SUBMITTED:
+            raise ScorecardLocked()
+        if version is not None and version != state.version:
+            raise EditConflict(detail={"current_version": state.version})
+        criteria = {c.code: c for c in state.criteria}
+        total = sum(parsed.values(), Decimal(0))
+        text = (comment or "").strip()
+        status = ScorecardStatus.SUBMITTED if submit else ScorecardStatus.DRAFT
+        saved = scorecard_write(
+            ScorecardChange(
+                card_id=state.card_id,
+                round_id=state.round_id,
+                entry_id=state.entry_id,
+                version=state.version,
+                scores={criteria[c].id: (p, criteria[c].max_points) for c, p in parsed.items()},
+                total=total,
+                comment=text,
+                submit=submit,
+                actor_id=user.pk,
+                contest_id=state.contest_id,
+                before=state.snapshot(),
+                after=scorecard_snapshot(status, text, total, parsed),
+            )
         )
-    card.total = sum(parsed.values(), Decimal(0))
-    card.comment = (comment or "").strip()
-    card.version += 1
-    if submit:
-        card.status = ScorecardStatus.SUBMITTED
-        card.submitted_at = timezone.now()
-    card.save(update_fields=["total", "comment", "version", "status", "submitted_at", "updated_at"])
-    audit_record(
-        actor=user,
-        action="scorecard.submit" if submit else "scorecard.save",
-        target=card,
-        contest=rnd.contest,
-        before=before,
-        after=_snapshot(card),
-    )
-    return card
+        if saved is not None:
+            card_id, new_version = saved
+            return SavedScorecard(pk=card_id, status=status, total=total, version=new_version)
+    raise EditConflict(detail={"current_version": state.version})
 
 
 @transaction.atomic

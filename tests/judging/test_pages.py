@@ -348,7 +348,7 @@ def test_declaring_a_conflict_by_receipt_number_reassigns(assigned, organizer):
 
 def test_unlocking_from_the_round_page_needs_a_reason_and_is_audited(assigned, organizer):
     judge = assigned["judges"][0]
-    card = submit(judge, queue_of(judge)[0])
+    card = Scorecard.objects.get(pk=submit(judge, queue_of(judge)[0]).pk)
     client = browser(organizer)
     html = client.get(round_url(assigned)).content.decode()
     assert card.entry.receipt_number in html and "80.50" in html

@@ -82,6 +82,16 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+# PostgreSQL: parameters bound on the server, and a statement a connection has run 5 times is
+# prepared, so its plan is made once per connection instead of on every request (planning the
+# scorecard read takes 0.5 ms, running it 0.06 ms). Turn off (0) behind a pooler that cannot keep
+# prepared statements, such as PgBouncer in transaction mode before 1.21.
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool(
+    "DATABASE_PREPARED_STATEMENTS", True
+):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

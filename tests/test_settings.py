@@ -112,3 +112,23 @@ def test_argon2_first_kst_korean():
         True,
         "ko",
     )
+
+
+def database_options(env: dict[str, str]) -> str:
+    result = run_python(
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup();"
+        "from django.conf import settings; print(sorted(settings.DATABASES['default']['OPTIONS']"
+        ".items()))",
+        env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_prepares_repeated_statements_unless_turned_off():
+    pg = {**PROD_ENV, "DATABASE_URL": "postgres://u:p@127.0.0.1:5432/gongmo"}
+    assert database_options(pg) == "[('prepare_threshold', 5), ('server_side_binding', True)]"
+    off = database_options({**pg, "DATABASE_PREPARED_STATEMENTS": "0"})
+    assert off == "[]"
+    sqlite = database_options({**PROD_ENV, "DATABASE_URL": "sqlite:///tmp-unused.sqlite3"})
+    assert sqlite == "[]"

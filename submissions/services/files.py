@@ -67,10 +67,12 @@ def _rejected(code: str, message: str, detail: dict | None = None) -> Validation
     return ValidationFailed(message, code=code, detail=detail or {})
 
 
-@transaction.atomic
 def upload_request(
     *, user, entry: Entry, slot: str, filename: str, content_type: str, size: int
 ) -> tuple[EntryFile, UploadTicket]:
+    """A pending file row and the presigned POST for it. One INSERT, which is atomic on its own
+    (no transaction round trips on the deadline's busiest request); the ticket is signed first,
+    so a refusal leaves no row behind."""
     _check_entrant(user, entry)
     if slot not in SLOTS_BY_TRACK[entry.contest.track]:
         raise _rejected(
@@ -100,22 +102,20 @@ def upload_request(
         if taken >= MAX_SUPPORTING:
             raise _rejected("too_many_files", _("At most 3 supporting files."))
     file_id = uuid.uuid4()
+    key = file_key(entry, file_id)
+    ticket = upload_ticket(
+        key=key, content_type=content_type, max_bytes=rule.max_bytes, expires_in=TICKET_SECONDS
+    )
     record = EntryFile.objects.create(
         id=file_id,
         entry=entry,
-        contest=entry.contest,
+        contest_id=entry.contest_id,
         slot=slot,
-        key=file_key(entry, file_id),
+        key=key,
         display_name=display_filename(filename),
         declared_type=content_type,
         declared_size=size,
         expires_at=timezone.now() + timedelta(seconds=TICKET_SECONDS),
-    )
-    ticket = upload_ticket(
-        key=record.key,
-        content_type=content_type,
-        max_bytes=rule.max_bytes,
-        expires_in=TICKET_SECONDS,
     )
     return record, ticket
 

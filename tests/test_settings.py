@@ -132,3 +132,24 @@ def test_postgresql_prepares_repeated_statements_unless_turned_off():
     assert off == "[]"
     sqlite = database_options({**PROD_ENV, "DATABASE_URL": "sqlite:///tmp-unused.sqlite3"})
     assert sqlite == "[]"
+
+
+def test_the_smtp_relay_is_read_from_the_environment():
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup();"
+        "from django.conf import settings as s;"
+        "print(s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER,"
+        " s.EMAIL_USE_TLS, s.EMAIL_USE_SSL, s.EMAIL_TIMEOUT)"
+    )
+    relay = {
+        **PROD_ENV,
+        "EMAIL_HOST": "smtp.example.kr",
+        "EMAIL_PORT": "587",
+        "EMAIL_HOST_USER": "noreply",
+        "EMAIL_USE_TLS": "1",
+    }
+    result = run_python(code, relay)
+    assert result.stdout.split() == ["smtp.example.kr", "587", "noreply", "True", "False", "10"]
+    both = run_python(code, {**relay, "EMAIL_USE_SSL": "1"})
+    assert both.returncode != 0
+    assert "EMAIL_USE_TLS (STARTTLS) or EMAIL_USE_SSL, not both" in both.stderr

@@ -37,14 +37,25 @@ def _judge_chart(judges: list[dict]) -> list[dict]:
     ]
 
 
+def _named(rows: list[dict], names: dict[str, str]) -> list[dict]:
+    """Rows of a snapshot or allocation with the division's name beside its stored code."""
+    return [{**r, "division_name": names.get(r.get("division"), r.get("division"))} for r in rows]
+
+
 @login_required
 def results_manage(request, slug):
     contest = _contest(request, slug)
+    names = {d.code: d.name for d in contest.divisions.all()}
     rounds = []
     for rnd in contest.rounds.order_by("order"):
         snap = rankings.latest_ranking(contest, rnd)
         rounds.append(
-            {"round": rnd, "snapshot": snap, "chart": _judge_chart(snap.judges) if snap else []}
+            {
+                "round": rnd,
+                "snapshot": snap,
+                "rows": _named(snap.rows[:100], names) if snap else [],
+                "chart": _judge_chart(snap.judges) if snap else [],
+            }
         )
     allocation = Allocation.objects.filter(contest=contest).first()
     return render(
@@ -57,6 +68,7 @@ def results_manage(request, slug):
             "background_threshold": settings.BACKGROUND_THRESHOLD,
             "final": rankings.latest_ranking(contest, None),
             "allocation": allocation,
+            "awards": _named(allocation.awards, names) if allocation else [],
             "live": Publication.objects.filter(
                 contest=contest, unpublished_at__isnull=True
             ).first(),

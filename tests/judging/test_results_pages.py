@@ -4,7 +4,12 @@ import pytest
 
 from judging.models import Publication
 from judging.services.assignment import judges_assign
-from tests.judging.test_results_api import points, score_all, smart  # noqa: F401 (fixture)
+from tests.judging.test_results_api import (  # noqa: F401 (smart: a fixture)
+    points,
+    publish_drawing,
+    score_all,
+    smart,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +46,13 @@ def test_results_page_is_for_organizers_only(smart, student, client, judged):  #
     client.force_login(judged["judges"][0])
     assert client.get("/contests/wsce2021-smart-city/manage/results/").status_code == 404
     assert client.post("/contests/wsce2021-smart-city/manage/results/final/").status_code == 404
+
+
+def test_rankings_and_awards_name_the_division_not_its_code(judged, organizer, client):
+    publish_drawing(judged, organizer)
+    client.force_login(organizer)
+    page = client.get("/contests/wsce2021-drawing/manage/results/").content.decode()
+    names = {d.code: d.name_ko for d in judged["drawing"].divisions.all()}
+    shown = [code for code in names if f"<td>{names[code]}</td>" in page]
+    assert shown  # ranking rows and awards carry the age division's name
+    assert not [code for code in names if f"<td>{code}</td>" in page]

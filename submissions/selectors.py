@@ -145,10 +145,22 @@ def _editable(row: dict) -> bool:
     return entry_editable_by_entrant(entry) and entry_deadline_open(entry)
 
 
-def entry_get_visible(user, entry_id, *, details: bool = True) -> Entry:
-    """One visible entry; ``details=False`` for writes that need only the entry and contest."""
-    qs = entries_visible_to(user)
-    qs = entries_with_details(qs) if details else qs.select_related("contest")
+def entry_get_visible(user, entry_id) -> Entry:
+    """One visible entry, with everything its page shows."""
+    return _entry_get(entries_with_details(entries_visible_to(user)), entry_id)
+
+
+def entry_get_own(user, entry_id) -> Entry:
+    """The user's own entry with its contest, for the writes only the entrant makes (upload
+    slots and confirmations, on the deadline's busiest path): what ``entry_get_visible`` and
+    the owner check answer together — 404 for everybody else, organizers included — in a
+    primary-key lookup instead of the visibility rule's OR over the organizers' contests."""
+    if not getattr(user, "is_authenticated", False):
+        raise NotFound()
+    return _entry_get(Entry.objects.filter(owner=user).select_related("contest"), entry_id)
+
+
+def _entry_get(qs: QuerySet[Entry], entry_id) -> Entry:
     try:
         return qs.get(pk=entry_id)
     except (Entry.DoesNotExist, ValueError, DjangoValidationError) as exc:  # bad UUID: unseen

@@ -21,6 +21,7 @@ from contests.selectors import contests_visible_to
 from submissions.selectors import (
     entries_for_list,
     entries_visible_to,
+    entry_get_own,
     entry_get_visible,
     entry_rows_complete,
 )
@@ -101,7 +102,7 @@ class UploadRequestView(APIView):
         },
     )
     def post(self, request, entry_id):
-        entry = entry_get_visible(request.user, entry_id, details=False)
+        entry = entry_get_own(request.user, entry_id)
         payload = UploadRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         record, ticket = file_services.upload_request(
@@ -125,7 +126,7 @@ class UploadCompleteView(APIView):
         responses={200: inline_serializer("UploadComplete", {"file": FileSerializer()})},
     )
     def post(self, request, entry_id, upload_id):
-        entry = entry_get_visible(request.user, entry_id, details=False)
+        entry = entry_get_own(request.user, entry_id)
         record = file_services.upload_confirm(user=request.user, entry=entry, upload_id=upload_id)
         return Response({"file": FileSerializer(record).data})
 

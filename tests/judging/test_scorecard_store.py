@@ -15,6 +15,7 @@ from judging.services.assignment import judges_assign
 from judging.services.scoring import scorecard_save
 from submissions.enums import ConsentKind
 from submissions.services.entries import consent_withdraw
+from tests.conftest import client_for
 
 WRITERS = ["orm", "postgresql"]
 
@@ -179,3 +180,19 @@ def test_a_submitted_card_is_never_written(assigned, monkeypatch, writer):
     )
     assert scorecard_store.scorecard_write(change) is None
     assert _rows(saved.pk) == before
+
+
+def test_a_draft_save_is_a_token_a_read_and_one_write(assigned, django_assert_num_queries):
+    judge = assigned["judges"][0]
+    a = judge_assignments(judge).first()
+    client = client_for(judge)
+    url = f"/api/v1/judging/assignments/{a.pk}/scorecard/"
+    assert client.put(url, {"scores": {"theme": 1}}, format="json").status_code == 200
+    # PostgreSQL: one statement; elsewhere the ORM's UPDATE, DELETE, upsert and audit INSERT
+    # between a SAVEPOINT and its RELEASE (the test itself runs inside a transaction).
+    writes = 1 if connection.vendor == "postgresql" else 6
+    for points in (2, 3):
+        with django_assert_num_queries(2 + writes):
+            response = client.put(url, {"scores": {"theme": points}}, format="json")
+        assert response.status_code == 200
+        assert response.json()["total"] == points

@@ -15,6 +15,7 @@ BENCHES = [
     "bench.bench_ranking",
     "bench.bench_ranking_load",
     "bench.bench_http",
+    "bench.bench_cpu",
     "bench.bench_surge",
 ]
 

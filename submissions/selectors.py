@@ -41,7 +41,7 @@ def entries_with_details(qs: QuerySet[Entry]) -> QuerySet[Entry]:
     """Everything an entry page or list row shows, in a fixed number of queries."""
     return qs.select_related("contest", "division", "child").prefetch_related(
         "members",
-        "consents",
+        Prefetch("consents", queryset=Consent.objects.order_by("kind")),  # a stable key order
         Prefetch(
             "files",
             queryset=EntryFile.objects.exclude(status=FileStatus.PENDING).order_by(
@@ -97,7 +97,7 @@ def entry_rows_complete(rows: list[dict]) -> list[dict]:
     ids = [row["id"] for row in rows]
     # The model's ordering ("entry", "order") would join the entries to sort by theirs.
     members = _by_entry(TeamMember.objects.order_by("order"), ids, _ROW_MEMBER)
-    consents = _by_entry(Consent.objects.all(), ids, _ROW_CONSENT)
+    consents = _by_entry(Consent.objects.order_by("kind"), ids, _ROW_CONSENT)
     stored = EntryFile.objects.exclude(status=FileStatus.PENDING).order_by("slot", "created_at")
     files = _by_entry(stored, ids, _ROW_FILE)
     contests = _related(Contest, rows, "contest", _ROW_CONTEST)

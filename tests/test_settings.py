@@ -114,13 +114,17 @@ def test_argon2_first_kst_korean():
     )
 
 
-def database_options(env: dict[str, str]) -> str:
-    result = run_python(
+def setting_printed(expression: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """Python's ``print(expression)`` with the settings as ``s``, in a fresh process."""
+    return run_python(
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup();"
-        "from django.conf import settings; print(sorted(settings.DATABASES['default']['OPTIONS']"
-        ".items()))",
+        f"from django.conf import settings as s; print({expression})",
         env,
     )
+
+
+def database_options(env: dict[str, str]) -> str:
+    result = setting_printed("sorted(s.DATABASES['default']['OPTIONS'].items())", env)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
@@ -135,11 +139,8 @@ def test_postgresql_prepares_repeated_statements_unless_turned_off():
 
 
 def test_the_smtp_relay_is_read_from_the_environment():
-    code = (
-        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup();"
-        "from django.conf import settings as s;"
-        "print(s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER,"
-        " s.EMAIL_USE_TLS, s.EMAIL_USE_SSL, s.EMAIL_TIMEOUT)"
+    relay_settings = "s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, s.EMAIL_USE_TLS, " + (
+        "s.EMAIL_USE_SSL, s.EMAIL_TIMEOUT"
     )
     relay = {
         **PROD_ENV,
@@ -148,8 +149,8 @@ def test_the_smtp_relay_is_read_from_the_environment():
         "EMAIL_HOST_USER": "noreply",
         "EMAIL_USE_TLS": "1",
     }
-    result = run_python(code, relay)
+    result = setting_printed(relay_settings, relay)
     assert result.stdout.split() == ["smtp.example.kr", "587", "noreply", "True", "False", "10"]
-    both = run_python(code, {**relay, "EMAIL_USE_SSL": "1"})
+    both = setting_printed(relay_settings, {**relay, "EMAIL_USE_SSL": "1"})
     assert both.returncode != 0
     assert "EMAIL_USE_TLS (STARTTLS) or EMAIL_USE_SSL, not both" in both.stderr

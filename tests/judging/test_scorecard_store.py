@@ -129,20 +129,16 @@ def test_a_sequence_of_saves_leaves_these_exact_rows(assigned, monkeypatch, writ
     ]
 
 
-@pytest.mark.parametrize("writer", WRITERS)
-def test_a_stale_version_writes_nothing(assigned, monkeypatch, writer):
-    _use_writer(monkeypatch, writer)
-    judge = assigned["judges"][0]
-    a = judge_assignments(judge).first()
-    saved = scorecard_save(user=judge, assignment_id=a.pk, scores={"theme": 10})
-    before = _rows(saved.pk)
-    state = scorecard_store.scorecard_state(judge_id=judge.pk, assignment_id=a.pk)
-    change = scorecard_store.ScorecardChange(
+def _late_change(judge, assignment, saved, *, version: int) -> scorecard_store.ScorecardChange:
+    """A change of one point computed from ``version`` of the judge's saved card."""
+    state = scorecard_store.scorecard_state(judge_id=judge.pk, assignment_id=assignment.pk)
+    first = state.criteria[0]
+    return scorecard_store.ScorecardChange(
         card_id=saved.pk,
         round_id=state.round_id,
         entry_id=state.entry_id,
-        version=saved.version - 1,  # somebody saved since this was read
-        scores={state.criteria[0].id: (Decimal(1), state.criteria[0].max_points)},
+        version=version,
+        scores={first.id: (Decimal(1), first.max_points)},
         total=Decimal(1),
         comment="늦은 저장",
         submit=False,
@@ -151,6 +147,16 @@ def test_a_stale_version_writes_nothing(assigned, monkeypatch, writer):
         before={},
         after={},
     )
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_a_stale_version_writes_nothing(assigned, monkeypatch, writer):
+    _use_writer(monkeypatch, writer)
+    judge = assigned["judges"][0]
+    a = judge_assignments(judge).first()
+    saved = scorecard_save(user=judge, assignment_id=a.pk, scores={"theme": 10})
+    before = _rows(saved.pk)
+    change = _late_change(judge, a, saved, version=saved.version - 1)  # a save came between
     assert scorecard_store.scorecard_write(change) is None
     assert _rows(saved.pk) == before
 
@@ -163,21 +169,7 @@ def test_a_submitted_card_is_never_written(assigned, monkeypatch, writer):
     full = {"theme": 40, "creativity": 30, "technique": 30}
     saved = scorecard_save(user=judge, assignment_id=a.pk, scores=full, submit=True)
     before = _rows(saved.pk)
-    state = scorecard_store.scorecard_state(judge_id=judge.pk, assignment_id=a.pk)
-    change = scorecard_store.ScorecardChange(
-        card_id=saved.pk,
-        round_id=state.round_id,
-        entry_id=state.entry_id,
-        version=saved.version,  # the current version, but the card is locked
-        scores={},
-        total=Decimal(0),
-        comment="",
-        submit=False,
-        actor_id=judge.pk,
-        contest_id=state.contest_id,
-        before={},
-        after={},
-    )
+    change = _late_change(judge, a, saved, version=saved.version)  # current, but locked
     assert scorecard_store.scorecard_write(change) is None
     assert _rows(saved.pk) == before
 

@@ -96,6 +96,19 @@ def shot(page, name: str) -> Path:
     return path
 
 
+def release_held(page, held: list, timeout_ms: int = 10_000) -> None:
+    """Let held requests go, once they have been held: the page may send the request a moment
+    after the test has seen the state it waited for (the progress bar at 100 %), and a request
+    continued before it was held would stay held for ever."""
+    waited = 0
+    while not held and waited < timeout_ms:
+        page.wait_for_timeout(50)  # lets Playwright dispatch the route handler
+        waited += 50
+    assert held, "the request to hold was never sent"
+    for route in held:
+        route.continue_()
+
+
 def no_page_scroll(page) -> bool:
     """True when the page itself does not scroll sideways (wide tables scroll in their box)."""
     return page.evaluate(

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from contests.models import Contest
 from contests.seed import wsce2021_seed
-from tests.e2e.conftest import no_page_scroll, shot
+from tests.e2e.conftest import no_page_scroll, release_held, shot
 from tests.submissions.badfiles import good_jpeg, image_with_short_side
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -113,9 +113,7 @@ def test_guardian_enters_a_drawing(page, viewport):
     expect(bar).to_have_attribute("value", "100")  # the file itself has travelled
     expect(status).to_have_text(ko_js("checking"))
     shot(page, f"guardian-uploading-{tag}")
-    page.wait_for_timeout(50)
-    for route in held:
-        route.continue_()
+    release_held(page, held)
     page.unroute(confirm_call)
     expect(page.locator("ul.files li", has_text="drawing.jpg")).to_be_visible()
     expect(page.locator("ul.files")).to_contain_text("1600×1200")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from contests.seed import wsce2021_seed
-from tests.e2e.conftest import no_page_scroll, shot
+from tests.e2e.conftest import no_page_scroll, release_held, shot
 from tests.e2e.test_guardian import ko
 from tests.submissions.badfiles import good_pdf
 
@@ -73,8 +73,7 @@ def test_student_team_enters_edits_and_withdraws(page):
     page.route(lambda url: url.rstrip("/").endswith("/complete"), lambda route: held.append(route))
     page.get_by_role("button", name=ko("Upload")).click()
     expect(page.locator(".uploader progress")).to_have_attribute("value", "100")
-    for route in held:
-        route.continue_()
+    release_held(page, held)
     expect(page.locator("ul.files li", has_text="proposal.pdf")).to_contain_text("2")
 
     # Submit: a receipt number.

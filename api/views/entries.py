@@ -22,6 +22,7 @@ from submissions.selectors import (
     entries_for_list,
     entries_visible_to,
     entry_get_own,
+    entry_get_own_for_slot,
     entry_get_visible,
     entry_rows_complete,
 )
@@ -102,7 +103,7 @@ class UploadRequestView(APIView):
         },
     )
     def post(self, request, entry_id):
-        entry = entry_get_own(request.user, entry_id)
+        entry = entry_get_own_for_slot(request.user, entry_id)
         payload = UploadRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         record, ticket = file_services.upload_request(

@@ -6,7 +6,7 @@ from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.errors import DomainError
+from core.errors import DomainError, error_body
 
 # DRF's own exceptions, mapped to our stable codes and translated messages.
 _DRF_CODES = {
@@ -27,10 +27,6 @@ _DRF_CODES = {
     drf.ParseError: ("parse_error", lambda: _("The request body could not be read.")),
     drf.ValidationError: ("invalid", lambda: _("Please correct the marked fields.")),
 }
-
-
-def error_body(code: str, message, detail=None) -> dict:
-    return {"code": code, "message": str(message), "detail": detail or {}}
 
 
 def exception_handler(exc, context):

@@ -22,7 +22,7 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
-from judging.ranking import RankingSettings, rank_entries
+from results.ranking import RankingSettings, rank_entries
 
 N_ENTRIES, N_JUDGES, JUDGES_PER_ENTRY = 50_000, 200, 3
 CRITERIA = {"theme": 40, "creativity": 30, "technique": 20, "story": 5, "finish": 5}

@@ -1,7 +1,7 @@
 """Benchmark: loading 750,000 submitted scores from PostgreSQL into the ranking engine.
 
 50,000 entries × 3 judges × 5 criteria in one round (200 judges), generated in SQL inside a
-throwaway test database. Timed: ``judging.services.rankings.scores_frame`` (one query, casts in
+throwaway test database. Timed: ``results.services.rankings.scores_frame`` (one query, casts in
 SQL) — median of 3 — and the whole ``ranking_compute`` once (load + rank + store the snapshot).
 Baseline: a naive per-entry ORM loop (scorecards of the entry, then each one's scores, summed in
 Python) on 500 entries, scaled linearly to 50,000. ratio = value / baseline (< 1: faster).
@@ -104,7 +104,7 @@ def run() -> dict:
         from accounts.models import User
         from contests.models import Criterion, Round
         from contests.seed import wsce2021_seed
-        from judging.services.rankings import ranking_compute, scores_frame
+        from results.services.rankings import ranking_compute, scores_frame
         from submissions.models import Entry
 
         _smart, drawing = wsce2021_seed(demo_now=timezone.now())

@@ -117,8 +117,8 @@ def _score_all(rnd) -> None:
 def publish_track_s(smart, organizer) -> None:
     """Track S from scores to published results, through the services the API calls."""
     from judging.models import PanelMember
-    from judging.services import publication, rankings
     from judging.services.assignment import judges_assign
+    from results.services import publication, rankings
 
     r1, r2 = smart.rounds.get(order=1), smart.rounds.get(order=2)
     _score_all(r1)
@@ -145,11 +145,11 @@ def seed_http(guardians: int = 200) -> dict:
     from django.utils import timezone
 
     from accounts.models import User
-    from contests.demo import demo_users_seed
     from contests.seed import wsce2021_seed
-    from judging.demo import demo_judging_seed
+    from demo.entries import demo_entries_seed
+    from demo.judging import demo_judging_seed
+    from demo.users import demo_users_seed
     from judging.models import Assignment
-    from submissions.demo import demo_entries_seed
     from submissions.models import Consent, Entry
 
     smart, drawing = wsce2021_seed(demo_now=timezone.now())
@@ -232,8 +232,8 @@ def seed_prod_like(password: str) -> dict:
     from django.utils import timezone
 
     from accounts.models import User
-    from contests.demo import demo_users_seed
     from contests.seed import wsce2021_seed
+    from demo.users import demo_users_seed
     from judging.models import PanelMember
 
     smart, drawing = wsce2021_seed(demo_now=timezone.now())

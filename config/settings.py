@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "contests",
     "submissions",
     "judging",
+    "results",
+    "demo",
     "api",
 ]
 

@@ -18,7 +18,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),  # load balancers: DB + storage, no auth
     path("", contest_views.home, name="home"),
     path("contests/<slug:slug>/", contest_views.contest_detail, name="contest-detail"),
-    path("contests/<slug:slug>/results/", contest_views.contest_results, name="contest-results"),
     path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", account_views.register, name="register"),
@@ -43,9 +42,9 @@ urlpatterns = [
     ),
     path("", include("submissions.urls")),
     path("", include("judging.urls")),
-    path("", include("judging.results_urls")),
+    path("", include("results.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
-    path("", include("submissions.storage_urls")),  # filesystem mode's upload/download
+    path("", include("core.storage.urls")),  # filesystem mode's upload/download
 ]

@@ -24,30 +24,3 @@ def contest_detail(request, slug: str):
             "prize_total": prize_total(contest),
         },
     )
-
-
-def contest_results(request, slug: str):
-    """The published winners (404 before publication); Track D shows a gallery of drawings
-    whose guardians consented, through short-lived signed URLs."""
-    from django.http import Http404
-
-    from api.views.results import public_winner
-    from core.errors import NotFound
-    from judging.services.publication import results_public
-
-    contest = get_object_or_404(contests_visible_to(request.user), slug=slug)
-    try:
-        live = results_public(contest)
-    except NotFound as exc:
-        raise Http404 from exc
-    winners = [public_winner(w) for w in live.winners]
-    return render(
-        request,
-        "contests/results.html",
-        {
-            "contest": contest,
-            "published_at": live.published_at,
-            "winners": winners,
-            "gallery": [w for w in winners if w.get("thumbnail_url")],
-        },
-    )

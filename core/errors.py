@@ -56,3 +56,8 @@ class Throttled(DomainError):
     status = 429
     code = "throttled"
     default_message = _("Too many requests. Please wait and try again.")
+
+
+def error_body(code: str, message, detail=None) -> dict:
+    """The one error shape of every JSON answer: ``{"code", "message", "detail"}``."""
+    return {"code": code, "message": str(message), "detail": detail or {}}

@@ -12,7 +12,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from submissions.objectstore import storage_ping
+from core.storage.objectstore import storage_ping
 
 log = logging.getLogger(__name__)
 

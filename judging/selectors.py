@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from contests.models import Criterion, Round
+from core.storage.objectstore import object_url
 from judging.enums import ScorecardStatus
 from judging.models import Assignment, PanelMember, Scorecard
 from submissions.enums import FileStatus
 from submissions.models import EntryFile
-from submissions.objectstore import object_url
 from submissions.selectors import judging_allowed_q
 
 

@@ -25,14 +25,3 @@ def round_assign(*, round_id: int, user_id: int | None = None, seed: int = 0) ->
     summary = judges_assign(user=user, round=rnd, seed=seed, system=True)
     job_progress(100)
     return {"assigned": summary.assigned, "total": summary.total}
-
-
-def round_rank(*, round_id: int, user_id: int | None = None, method: str | None = None) -> str:
-    """Compute a round's ranking (``ranking_compute``); returns the snapshot's id."""
-    from judging.services.rankings import ranking_compute
-
-    rnd, user = _round_and_user(round_id, user_id)
-    job_progress(10)
-    snapshot = ranking_compute(user=user, round=rnd, method=method, system=True)
-    job_progress(100)
-    return str(snapshot.pk)

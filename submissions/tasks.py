@@ -3,10 +3,10 @@
 import logging
 import uuid
 
+from core.storage.objectstore import object_open, object_save
 from submissions.derivatives import image_derivatives, pdf_judge_copy
 from submissions.enums import FileStatus
 from submissions.models import EntryFile
-from submissions.objectstore import object_open, object_save
 
 log = logging.getLogger(__name__)
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/heic", "image/heif"}

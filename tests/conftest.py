@@ -4,7 +4,9 @@ from rest_framework.test import APIClient
 
 from accounts.enums import Role
 from contests.seed import wsce2021_seed
-from tests.factories import user_make
+from judging.models import PanelMember
+from judging.services.panel import judge_profile_set
+from tests.factories import demo_world_make, user_make
 
 pytest_plugins = ["tests.s3server"]  # moto's server mode: the S3 endpoint of the tests
 
@@ -72,3 +74,18 @@ def guardian(db):
 @pytest.fixture
 def other_guardian(db):
     return user_make(Role.GUARDIAN)
+
+
+@pytest.fixture
+def judged(db, organizer):
+    """Both contests open, demo entries (3 submitted proposals + 1 draft, 6 drawings), the
+    organizer running both, and a panel of 4 judges on Track D's preliminary round."""
+    smart, drawing = demo_world_make(proposals=4, drawings=6)
+    smart.organizers.add(organizer)
+    drawing.organizers.add(organizer)
+    prelim = drawing.rounds.get(code="prelim")
+    judges = [user_make(Role.JUDGE, affiliation=f"대학교{i}") for i in range(4)]
+    for j in judges:
+        PanelMember.objects.create(round=prelim, judge=j)
+    judge_profile_set(judge=judges[0], expertise=["lower"])
+    return {"smart": smart, "drawing": drawing, "prelim": prelim, "judges": judges}

@@ -59,9 +59,9 @@ def demo_world_make(*, proposals: int, drawings: int):
     from django.test import TestCase
     from django.test.utils import override_settings
 
-    from contests.demo import demo_users_seed
     from contests.seed import wsce2021_seed
-    from submissions.demo import demo_entries_seed
+    from demo.entries import demo_entries_seed
+    from demo.users import demo_users_seed
 
     smart, drawing = wsce2021_seed(demo_now=timezone.now())
     demo_users_seed(password="pw-demo-2021", contests=[])

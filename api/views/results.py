@@ -2,7 +2,6 @@
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.translation import get_language, gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -14,9 +13,9 @@ from contests.models import Contest, Round
 from contests.permissions import is_contest_organizer
 from contests.selectors import contests_visible_to
 from core.errors import NotFound
-from judging.exports import EXPORTS, table_bytes
-from judging.services import publication, rankings
-from submissions.objectstore import object_url
+from results.exports import EXPORTS, table_bytes
+from results.selectors import public_winner, results_public
+from results.services import publication, rankings
 
 ROW_FIELDS = ("rank", "entry_code", "division", "score", "n_judges")
 
@@ -170,37 +169,6 @@ class UnpublishView(APIView):
         return Response({"unpublished": True})
 
 
-def public_winner(w: dict) -> dict:
-    """A winner row as the public sees it, in the reader's language; drawings only through
-    short-lived signed URLs. The frozen row keeps both languages (publishing from an English
-    screen must not put English names on the Korean page)."""
-    english = (get_language() or "ko").startswith("en")
-    row = {k: w.get(k) for k in ("title", "amount", "joint")}
-    row["tier"] = w.get("tier_en") if english and w.get("tier_en") else w.get("tier")
-    row["division"] = (
-        w.get("division_en") if english and w.get("division_en") else w.get("division")
-    )
-    row["name"] = w.get("name") or gettext("(name withheld)")
-    if "university" in w:
-        row["university"] = w["university"]
-    if "school" in w:
-        row["school"] = w["school"] or None
-    if w.get("preview_key"):
-        row["image_url"] = object_url(
-            key=w["preview_key"],
-            filename="winner.jpg",
-            as_attachment=False,
-            content_type="image/jpeg",
-        )
-        row["thumbnail_url"] = object_url(
-            key=w["thumbnail_key"],
-            filename="winner-thumb.jpg",
-            as_attachment=False,
-            content_type="image/jpeg",
-        )
-    return row
-
-
 class ResultsView(APIView):
     permission_classes = [AllowAny]
 
@@ -215,7 +183,7 @@ class ResultsView(APIView):
     )
     def get(self, request, slug):
         contest = _contest(request.user, slug)
-        live = publication.results_public(contest)
+        live = results_public(contest)
         return Response(
             {"published_at": live.published_at, "winners": [public_winner(w) for w in live.winners]}
         )

@@ -22,9 +22,9 @@ from contests.models import Contest
 from contests.permissions import is_contest_organizer
 from core.audit import audit_record
 from core.errors import NotFound, ValidationFailed
+from core.tabular import TabularError, integers, read_table
 from judging.models import PanelMember
 from judging.services.panel import judge_profile_set
-from judging.tabular import TabularError, integers, read_table
 
 COLUMNS = ("username", "name", "email")
 OPTIONAL = ("affiliation", "expertise", "max_load", "rounds")

@@ -15,18 +15,18 @@ from django.utils.translation import gettext as _
 
 from contests.enums import Track
 from core.errors import NotFound, ValidationFailed
-from core.tasks import run_after_commit
-from submissions.enums import EntryStatus, FileSlot, FileStatus
-from submissions.errors import EntryLocked, IncompleteEntry, SubmissionsClosed
-from submissions.inspection import SLOT_RULES, FileRejected, display_filename, file_inspect
-from submissions.models import Entry, EntryFile
-from submissions.objectstore import (
+from core.storage.objectstore import (
     UploadTicket,
     object_delete,
     object_open,
     object_size,
     upload_ticket,
 )
+from core.tasks import run_after_commit
+from submissions.enums import EntryStatus, FileSlot, FileStatus
+from submissions.errors import EntryLocked, IncompleteEntry, SubmissionsClosed
+from submissions.inspection import SLOT_RULES, FileRejected, display_filename, file_inspect
+from submissions.models import Entry, EntryFile
 from submissions.permissions import entry_deadline_open, entry_editable_by_entrant, is_entry_owner
 from submissions.services.entries import entry_reseal
 
@@ -252,7 +252,7 @@ def file_url(*, user, entry: Entry, file_id) -> tuple[str, int]:
     (the caller has already checked that the entry is visible to the user)."""
     from django.conf import settings
 
-    from submissions.objectstore import object_url
+    from core.storage.objectstore import object_url
 
     try:
         record = entry.files.exclude(status=FileStatus.PENDING).get(pk=file_id)

@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from contests.models import Contest
 from core.audit import audit_record
-from judging.models import Publication
+from results.models import Publication
 from submissions.models import Child, Entry, EntryFile, TeamMember
 from submissions.services.files import _delete_objects_after_commit, _file_keys
 

@@ -10,9 +10,9 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
+from core.storage.objectstore import list_keys_older_than, object_delete
 from submissions.enums import FileStatus
 from submissions.models import EntryFile
-from submissions.objectstore import list_keys_older_than, object_delete
 
 PREFIX = "contests/"
 

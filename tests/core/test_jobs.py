@@ -123,7 +123,7 @@ def test_job_status_api_for_who_started_it_and_organizers(guardian, other_guardi
 
 
 def test_job_status_page_polls_with_static_js(client, guardian, other_guardian):
-    job = Job.objects.create(name="judging.notifications.results_emails", started_by=guardian)
+    job = Job.objects.create(name="results.notifications.results_emails", started_by=guardian)
     assert client.get(f"/jobs/{job.pk}/").status_code == 302  # log in first
     client.force_login(other_guardian)
     assert client.get(f"/jobs/{job.pk}/").status_code == 404

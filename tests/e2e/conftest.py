@@ -133,10 +133,10 @@ def demo_seed(*, proposals: int = 4, drawings: int = 6, judges: int = 4, judging
     from django.core import mail
     from django.utils import timezone
 
-    from contests.demo import demo_users_seed
     from contests.seed import wsce2021_seed
-    from judging.demo import demo_judging_seed
-    from submissions.demo import demo_entries_seed
+    from demo.entries import demo_entries_seed
+    from demo.judging import demo_judging_seed
+    from demo.users import demo_users_seed
 
     smart, drawing = wsce2021_seed(demo_now=timezone.now())
     demo_users_seed(password=DEMO_PASSWORD, contests=[smart, drawing])
@@ -193,7 +193,7 @@ def drawing_published() -> None:
 
 def _drawing_publish() -> None:
     from accounts.models import User
-    from judging.services import publication, rankings
+    from results.services import publication, rankings
 
     _smart, drawing = demo_seed(proposals=2, judges=5)
     organizer = User.objects.get(username="organizer")

@@ -11,9 +11,10 @@ from django.urls import reverse
 
 from core.models import Job
 from judging.dashboard import contest_dashboard
-from judging.models import Assignment, RankingSnapshot
+from judging.models import Assignment
 from judging.services.assignment import judges_assign
 from judging.services.scoring import scorecard_save
+from results.models import RankingSnapshot
 from submissions.models import Entry
 
 pytestmark = pytest.mark.django_db
@@ -136,7 +137,7 @@ def test_progress_and_score_distribution_shown(judged, organizer):
 
 def ours():
     """This module's jobs (the demo seed queues image and mail jobs of its own)."""
-    return Job.objects.filter(name__startswith="judging.tasks.")
+    return Job.objects.filter(name__in=("judging.tasks.round_assign", "results.tasks.round_rank"))
 
 
 def organizer_client(organizer) -> Client:
@@ -218,7 +219,7 @@ def test_large_round_ranking_runs_as_a_job(
         response = rank(client, judged)
     job = ours().get()
     assert response["Location"].startswith(f"/jobs/{job.pk}/?next=")
-    assert (job.name, job.status, job.error) == ("judging.tasks.round_rank", "done", "")
+    assert (job.name, job.status, job.error) == ("results.tasks.round_rank", "done", "")
     assert job.args == {"round_id": judged["prelim"].pk, "user_id": organizer.pk, "method": "mean"}
     snapshot = RankingSnapshot.objects.get(round=judged["prelim"])
     assert (snapshot.method, snapshot.created_by, len(snapshot.rows)) == ("mean", organizer, 6)

@@ -106,7 +106,7 @@ def public_get_urls(slugs: list[str]) -> list[str]:
 
 def test_the_public_never_sees_a_childs_full_name(judged, organizer):
     from submissions.models import Child, Entry, TeamMember
-    from tests.judging.test_results_api import publish_drawing
+    from tests.results.test_results_api import publish_drawing
 
     publish_drawing(judged, organizer)
     children = set(Child.objects.values_list("name", flat=True))
@@ -146,9 +146,10 @@ def test_purge_deletes_non_winners_personal_data_and_files_keeps_scores(
     from django.core.files.storage import default_storage
     from django.core.management import call_command
 
-    from judging.models import Allocation, Publication, RankingSnapshot, Score, Scorecard
+    from judging.models import Score, Scorecard
+    from results.models import Allocation, Publication, RankingSnapshot
     from submissions.models import Child, Consent, Entry, EntryFile, TeamMember
-    from tests.judging.test_results_api import publish_drawing
+    from tests.results.test_results_api import publish_drawing
 
     publish_drawing(judged, organizer)
     drawing = judged["drawing"]

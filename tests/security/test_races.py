@@ -15,13 +15,14 @@ from unittest import mock
 import pytest
 from django.db import connection, connections
 
-from judging.models import Assignment, Publication, Score, Scorecard
+from judging.models import Assignment, Score, Scorecard
 from judging.services.assignment import judges_assign
-from judging.services.publication import results_unpublish
 from judging.services.scoring import scorecard_save
+from results.models import Publication
+from results.services.publication import results_unpublish
 from submissions.models import EntryFile
 from tests.conftest import client_for
-from tests.judging.test_results_api import publish_drawing
+from tests.results.test_results_api import publish_drawing
 from tests.submissions.badfiles import good_jpeg
 from tests.submissions.conftest import drawing_payload, post_file
 
@@ -124,7 +125,7 @@ def test_double_publish_publishes_once(judged, organizer):
     contest = judged["drawing"]
     results_unpublish(user=organizer, contest=contest, reason="재발표 시험")
     url = f"/api/v1/contests/{contest.slug}/publish/"
-    with meeting_point("judging.services.publication.results_publish"):
+    with meeting_point("results.services.publication.results_publish"):
         responses = simultaneously(
             lambda: client_for(organizer).post(url), lambda: client_for(organizer).post(url)
         )

@@ -1,4 +1,4 @@
-"""submissions.objectstore and its filesystem endpoints, for real over HTTP.
+"""core.storage.objectstore and its filesystem endpoints, for real over HTTP.
 
 S3 mode runs against moto's S3 server (tests/s3server.py) and uploads exactly as a browser
 would: a multipart POST of every ticket field, then the file. Filesystem mode drives the app's
@@ -25,12 +25,12 @@ from django.test import override_settings
 from django.urls import include, path
 from storages.backends.s3 import S3Storage
 
-from submissions import objectstore
-from submissions.objectstore import StorageUnavailable, UploadTicket
+from core.storage import objectstore
+from core.storage.objectstore import StorageUnavailable, UploadTicket
 from tests.s3server import closed_port, s3_storages
 
 # A tiny URLconf so these tests do not depend on where the root URLconf includes ours.
-urlpatterns = [path("", include("submissions.storage_urls"))]
+urlpatterns = [path("", include("core.storage.urls"))]
 pytestmark = pytest.mark.urls(__name__)
 
 KEY = "contests/1/entries/0f8e5c1a-7d4b-4c21-9a53-6b2f0c9d1e77/original.png"

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from core.storage.objectstore import object_save, object_size
 from submissions.models import EntryFile
-from submissions.objectstore import object_save, object_size
 from tests.submissions.badfiles import good_jpeg
 from tests.submissions.conftest import client_for, drawing_payload, request_slot, upload
 

@@ -14,9 +14,9 @@ from collections import Counter
 
 from django.core.management.base import CommandError
 
+from core.filecommand import FileCommand, csv_bytes
+from core.tabular import TabularError, integers, numbers, read_table, unique
 from judging.assignment import AssignmentInfeasible, Entry, Judge, assign
-from judging.management import FileCommand, csv_bytes
-from judging.tabular import TabularError, integers, numbers, read_table, unique
 
 EXIT_INFEASIBLE = 2
 

@@ -1,0 +1,240 @@
+"""Prize allocation, approval, publication and the public results (DOMAIN §7, §8)."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contests.enums import ContestStatus, Track
+from contests.models import Contest
+from contests.permissions import is_contest_organizer
+from core.audit import audit_record
+from core.errors import Conflict, NotFound, ValidationFailed
+from core.tasks import run_after_commit
+from results import prizes as engine
+from results.models import Allocation, Publication
+from results.selectors import publication_live
+from results.services.rankings import latest_ranking
+from submissions.enums import ConsentKind, EntryStatus
+from submissions.masking import mask_name
+from submissions.models import Entry
+
+JUDGED = (
+    EntryStatus.SUBMITTED,
+    EntryStatus.ELIGIBLE,
+    EntryStatus.IN_JUDGING,
+    EntryStatus.ADVANCED,
+    EntryStatus.ELIMINATED,
+    EntryStatus.AWARDED,
+    EntryStatus.NOT_AWARDED,
+)
+
+
+def _require_organizer(user, contest: Contest, system: bool = False) -> None:
+    if not system and not is_contest_organizer(user, contest):
+        raise NotFound()
+
+
+def _tiers(contest: Contest) -> dict[str | None, list[engine.Tier]]:
+    by_division: dict[str | None, list[engine.Tier]] = {}
+    for t in contest.prize_tiers.select_related("division").order_by("division__order", "order"):
+        key = t.division.code if t.division else None
+        by_division.setdefault(key, []).append(
+            engine.Tier(
+                code=t.code,
+                name=t.name_ko,  # stored data is language-neutral: Korean, English beside it
+                count=t.count,
+                amount=t.amount,
+                min_score=t.min_score,
+                kind=t.kind,
+            )
+        )
+    return by_division
+
+
+@transaction.atomic
+def allocation_compute(*, user, contest: Contest, system: bool = False) -> Allocation:
+    """Walk the latest final ranking and fill the tiers (per division where tiers are)."""
+    _require_organizer(user, contest, system)
+    ranking = latest_ranking(contest, None)
+    if ranking is None:
+        raise ValidationFailed(_("Compute the final ranking first."), code="no_ranking")
+    tiers = _tiers(contest)
+    if not tiers:
+        raise ValidationFailed(_("The contest has no prize tiers."), code="no_tiers")
+    ranked = {}
+    for row in ranking.rows:
+        key = row.get("division") if None not in tiers else None
+        ranked.setdefault(key, []).append(
+            engine.RankedEntry(
+                entry=row["entry_id"], rank=int(row["rank"]), score=Decimal(str(row["score"]))
+            )
+        )
+    try:
+        if None in tiers:
+            result = engine.prizes_allocate(ranking=ranked.get(None, []), tiers=tiers[None])
+        else:
+            result = engine.prizes_allocate_by_division(
+                {d: ranked.get(d, []) for d in tiers}, tiers
+            )
+        engine.tiers_check_budget([t for ts in tiers.values() for t in ts], contest.budget)
+    except engine.PrizeError as exc:
+        raise ValidationFailed(exc.message, code=exc.code, detail=exc.detail) from exc
+    codes = {r["entry_id"]: r["entry_code"] for r in ranking.rows}
+    english = {
+        (t.division.code if t.division else None, t.code): t.name_en
+        for t in contest.prize_tiers.select_related("division")
+    }
+    awards = [
+        {
+            "tier": a.tier_code,
+            "tier_name": a.tier_name,
+            "tier_name_en": english.get((a.division, a.tier_code)) or a.tier_name,
+            "entry_id": a.entry,
+            "entry_code": codes.get(a.entry, a.entry),
+            "amount": a.amount,
+            "joint": a.joint,
+            "rank": a.rank,
+            "division": a.division,
+            "kind": a.kind,
+            "prize_amount": a.prize_amount,
+            "grant_amount": a.grant_amount,
+        }
+        for a in result.awards
+    ]
+    allocation = Allocation.objects.create(
+        contest=contest,
+        ranking=ranking,
+        awards=awards,
+        unawarded=[list(s) for s in result.unawarded_slots],
+        tiers_total=result.tiers_total,
+        awarded_total=result.awarded_total,
+        unallocated=result.unallocated,
+        remainder=result.remainder,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    audit_record(
+        actor=user,
+        action="allocation.compute",
+        target=allocation,
+        contest=contest,
+        after={
+            "ranking": ranking.pk,
+            "awarded_total": result.awarded_total,
+            "unallocated": result.unallocated,
+            "remainder": result.remainder,
+        },
+    )
+    return allocation
+
+
+@transaction.atomic
+def allocation_approve(*, user, contest: Contest, system: bool = False) -> Allocation:
+    _require_organizer(user, contest, system)
+    allocation = Allocation.objects.select_for_update().filter(contest=contest).first()
+    if allocation is None:
+        raise ValidationFailed(_("Allocate the prizes first."), code="no_allocation")
+    if allocation.ranking_id != getattr(latest_ranking(contest, None), "pk", None):
+        raise Conflict(
+            _("The final ranking changed after this allocation; allocate again."),
+            code="allocation_stale",
+        )
+    allocation.approved_at = timezone.now()
+    allocation.approved_by = user if getattr(user, "is_authenticated", False) else None
+    allocation.save(update_fields=["approved_at", "approved_by"])
+    audit_record(actor=user, action="allocation.approve", target=allocation, contest=contest)
+    return allocation
+
+
+def _winners(contest: Contest, allocation: Allocation) -> list[dict]:
+    """The public rows, frozen at publication: only what may be shown (DOMAIN §8)."""
+    entries = (
+        Entry.objects.filter(pk__in=[a["entry_id"] for a in allocation.awards])
+        .select_related("child", "division")
+        .prefetch_related("members", "consents", "files")
+    )
+    by_id = {str(e.pk): e for e in entries}
+    winners = []
+    for a in allocation.awards:
+        e = by_id[a["entry_id"]]
+        row = {
+            "tier": a["tier_name"],
+            "tier_en": a.get("tier_name_en") or a["tier_name"],
+            "tier_code": a["tier"],
+            "division": e.division.name_ko,
+            "division_en": e.division.name_en or e.division.name_ko,
+            "title": e.title,
+            "amount": a["amount"],
+            "joint": a["joint"],
+            "rank": a["rank"],
+        }
+        if contest.track == Track.SMART_CITY:
+            leader = next((m for m in e.members.all() if m.is_leader), None)
+            row.update(name=e.team_name, university=leader.university if leader else "")
+        else:
+            consents = {c.kind for c in e.consents.all()}
+            named = ConsentKind.PUBLISH_NAME in consents
+            row.update(
+                name=mask_name(e.child.name) if named else None,  # shown as "(name withheld)"
+                school=e.child.school if named else "",
+            )
+            if ConsentKind.PUBLISH_WORK in consents:
+                shown = next((f for f in e.files.all() if f.preview_key), None)
+                if shown:
+                    row.update(preview_key=shown.preview_key, thumbnail_key=shown.thumbnail_key)
+        winners.append(row)
+    return winners
+
+
+@transaction.atomic
+def results_publish(*, user, contest: Contest, system: bool = False) -> Publication:
+    contest = Contest.objects.select_for_update().get(pk=contest.pk)  # serialises double clicks
+    _require_organizer(user, contest, system)
+    if publication_live(contest) is not None:
+        raise Conflict(_("The results are already published."), code="already_published")
+    allocation = Allocation.objects.filter(contest=contest).first()
+    if allocation is None or allocation.approved_at is None:
+        raise ValidationFailed(
+            _("Approve the prize allocation before publishing."), code="allocation_not_approved"
+        )
+    publication = Publication.objects.create(
+        contest=contest,
+        allocation=allocation,
+        winners=_winners(contest, allocation),
+        published_at=timezone.now(),
+        published_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    awarded = [a["entry_id"] for a in allocation.awards]
+    judged = Entry.objects.filter(contest=contest, status__in=JUDGED)
+    judged.filter(pk__in=awarded).update(status=EntryStatus.AWARDED)
+    judged.exclude(pk__in=awarded).update(status=EntryStatus.NOT_AWARDED)
+    contest.status = ContestStatus.PUBLISHED
+    contest.save(update_fields=["status"])
+    audit_record(
+        actor=user,
+        action="results.publish",
+        target=publication,
+        contest=contest,
+        after={"allocation": allocation.pk, "winners": len(publication.winners)},
+    )
+    run_after_commit("results.notifications.results_emails", publication_id=publication.pk)
+    return publication
+
+
+@transaction.atomic
+def results_unpublish(*, user, contest: Contest, reason: str, system: bool = False) -> None:
+    contest = Contest.objects.select_for_update().get(pk=contest.pk)
+    _require_organizer(user, contest, system)
+    if not (reason or "").strip():
+        raise ValidationFailed(detail={"reason": [_("Record why the results are withdrawn.")]})
+    live = publication_live(contest)
+    if live is None:
+        raise ValidationFailed(_("Nothing is published."), code="not_published")
+    live.unpublished_at, live.unpublish_reason = timezone.now(), reason.strip()
+    live.save(update_fields=["unpublished_at", "unpublish_reason"])
+    contest.status = ContestStatus.JUDGING
+    contest.save(update_fields=["status"])
+    audit_record(
+        actor=user, action="results.unpublish", target=live, contest=contest, reason=reason.strip()
+    )

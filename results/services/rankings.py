@@ -1,0 +1,258 @@
+"""Rankings of a round, advancement, and the contest's final ranking (DOMAIN §6).
+
+The arithmetic is the pure ``results.ranking``; this module loads submitted scores, stores
+each result as a snapshot with the SHA-256 of its inputs, and moves entries on.
+"""
+
+import json
+import uuid
+
+from django.db import transaction
+from django.db.models import CharField, FloatField
+from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
+
+from contests.models import Contest, Round
+from contests.permissions import is_contest_organizer
+from core.audit import audit_record
+from core.errors import NotFound, ValidationFailed
+from judging.enums import ScorecardStatus
+from judging.models import Score
+from results import ranking as engine
+from results.models import RankingSnapshot
+from submissions.enums import EntryStatus
+from submissions.models import Entry
+
+REFUSALS = {  # the engine's reasons are English; the codes are what clients rely on
+    "no_scores": _("No submitted scorecards to rank yet."),
+    "too_few_scores": _(
+        "Each judge must have scored at least 10 entries for z-scores; "
+        "choose another method or wait for more scorecards."
+    ),
+    "ranking_disconnected": _(
+        "The judges' entry sets do not overlap (the judge-entry graph is "
+        "disconnected), so z-scores cannot be compared."
+    ),
+    "incomplete_panel": _("Rank sums need every judge to score every entry."),
+    "missing_round_score": _("A finalist has no score in an earlier weighted round."),
+}
+
+
+def _require_organizer(user, contest: Contest, system: bool) -> None:
+    if not system and not is_contest_organizer(user, contest):
+        raise NotFound()
+
+
+def scores_frame(rnd: Round):
+    """Every submitted score of the round as a DataFrame: judge, entry, criterion, points.
+    One query; casts in SQL so 750,000 rows do not pass through Python Decimals."""
+    import pandas as pd
+
+    rows = Score.objects.filter(
+        scorecard__round=rnd, scorecard__status=ScorecardStatus.SUBMITTED
+    ).values_list(
+        "scorecard__judge_id",
+        Cast("scorecard__entry_id", CharField()),
+        "criterion__code",
+        Cast("points", FloatField()),
+    )
+    frame = pd.DataFrame.from_records(list(rows), columns=["judge", "entry", "criterion", "points"])
+    # SQLite casts a UUID to 32 hex digits, PostgreSQL to the dashed form: normalise the few
+    # distinct values (one per entry), not every row.
+    codes, uniques = pd.factorize(frame["entry"])
+    canonical = [str(uuid.UUID(str(u))) for u in uniques]
+    frame["entry"] = (
+        pd.Categorical.from_codes(codes, categories=canonical).astype(str)
+        if len(frame)
+        else frame["entry"]
+    )
+    return frame
+
+
+def _refused(exc: engine.RankingRefused) -> ValidationFailed:
+    message = REFUSALS.get(exc.code, exc.reason)
+    return ValidationFailed(message, code=exc.code, detail=exc.detail)
+
+
+def _records(result: engine.RankingResult, codes: dict[str, str]) -> list[dict]:
+    """JSON-ready rows (numpy types and NaN handled by pandas), with the receipt number."""
+    rows = json.loads(result.rows.to_json(orient="records", double_precision=10))
+    for row in rows:
+        row["entry_id"] = str(row.pop("entry"))
+        row["entry_code"] = codes.get(row["entry_id"], row["entry_id"])
+    return rows
+
+
+def _codes(entry_ids) -> dict[str, str]:
+    return {
+        str(pk): code
+        for pk, code in Entry.objects.filter(pk__in=list(entry_ids)).values_list(
+            "pk", "receipt_number"
+        )
+    }
+
+
+@transaction.atomic
+def ranking_compute(
+    *, user, round: Round, method: str | None = None, system: bool = False
+) -> RankingSnapshot:
+    rnd = Round.objects.select_related("contest").get(pk=round.pk)
+    _require_organizer(user, rnd.contest, system)
+    frame = scores_frame(rnd)
+    if frame.empty:
+        raise _refused(engine.RankingRefused("no_scores", "no submitted scorecards"))
+    try:
+        settings = engine.RankingSettings(
+            method=method or rnd.method, tie_break=rnd.tie_break, per_division=rnd.per_division
+        )
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), code="invalid_method") from exc
+    divisions = None
+    if rnd.per_division:
+        divisions = {
+            str(pk): code
+            for pk, code in Entry.objects.filter(
+                pk__in=frame["entry"].unique().tolist()
+            ).values_list("pk", "division__code")
+        }
+    try:
+        result = engine.rank_entries(frame, settings, divisions=divisions)
+    except engine.RankingRefused as exc:
+        raise _refused(exc) from exc
+    codes = _codes(result.rows["entry"].astype(str))
+    snapshot = RankingSnapshot.objects.create(
+        contest=rnd.contest,
+        round=rnd,
+        method=settings.method,
+        params={
+            "method": settings.method,
+            "tie_break": list(settings.tie_break),
+            "per_division": settings.per_division,
+        },
+        inputs_sha256=result.inputs_sha256,
+        rows=_records(result, codes),
+        judges=[
+            {k: (float(v) if isinstance(v, float) else v) for k, v in r.items()}
+            for r in result.judges.to_dict("records")
+        ],
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    audit_record(
+        actor=user,
+        action="ranking.compute",
+        target=snapshot,
+        contest=rnd.contest,
+        after={
+            "round": rnd.code,
+            "method": settings.method,
+            "inputs_sha256": result.inputs_sha256,
+            "entries": len(snapshot.rows),
+        },
+    )
+    return snapshot
+
+
+def latest_ranking(contest: Contest, rnd: Round | None) -> RankingSnapshot | None:
+    return RankingSnapshot.objects.filter(contest=contest, round=rnd).first()
+
+
+@transaction.atomic
+def round_advance(*, user, round: Round, system: bool = False) -> list[str]:
+    """Mark the top N (or top p% per division) of the round's latest ranking as advanced."""
+    import pandas as pd
+
+    rnd = Round.objects.select_related("contest").get(pk=round.pk)
+    _require_organizer(user, rnd.contest, system)
+    if rnd.advance_count is None and rnd.advance_percent is None:
+        raise ValidationFailed(_("This round has no advancement rule."), code="no_advancement")
+    snapshot = latest_ranking(rnd.contest, rnd)
+    if snapshot is None:
+        raise ValidationFailed(_("Compute the round's ranking first."), code="no_ranking")
+    rows = pd.DataFrame(snapshot.rows).rename(columns={"entry_id": "entry"})
+    result = engine.RankingResult(
+        rows, pd.DataFrame(), snapshot.method, snapshot.inputs_sha256, None
+    )
+    advancing = engine.advancement(
+        result,
+        top_n=rnd.advance_count,
+        top_percent=float(rnd.advance_percent) if rnd.advance_percent is not None else None,
+    )
+    ranked = set(rows["entry"])
+    Entry.objects.filter(pk__in=list(advancing)).update(status=EntryStatus.ADVANCED)
+    Entry.objects.filter(pk__in=list(ranked - set(advancing))).update(status=EntryStatus.ELIMINATED)
+    codes = sorted(r["entry_code"] for r in snapshot.rows if r["entry_id"] in advancing)
+    audit_record(
+        actor=user,
+        action="round.advance",
+        target=rnd,
+        contest=rnd.contest,
+        after={
+            "ranking": snapshot.pk,
+            "advanced": len(codes),
+            "eliminated": len(ranked) - len(codes),
+        },
+    )
+    return codes
+
+
+@transaction.atomic
+def final_ranking_compute(*, user, contest: Contest, system: bool = False) -> RankingSnapshot:
+    """Final score = weighted round scores (e.g. 30 % + 70 %), finalists = the last round's
+    entries, ties broken by the last round's tie-break chain, per division if it ranks so."""
+    import pandas as pd
+
+    _require_organizer(user, contest, system)
+    weighted = [r for r in contest.rounds.order_by("order") if r.weight > 0]
+    if not weighted:
+        raise ValidationFailed(_("No round carries weight in the final score."), code="no_weights")
+    last = weighted[-1]
+    snapshots = {}
+    for rnd in weighted:
+        snap = latest_ranking(contest, rnd)
+        if snap is None:
+            raise ValidationFailed(
+                _("Compute the ranking of %(round)s first.") % {"round": rnd.name},
+                code="no_ranking",
+                detail={"round": rnd.code},
+            )
+        snapshots[rnd.code] = snap
+    scores = {
+        code: pd.Series({r["entry_id"]: r["score"] for r in s.rows})
+        for code, s in snapshots.items()
+    }
+    weights = {r.code: float(r.weight) for r in weighted}
+    final_rows = snapshots[last.code].rows
+    tie = (
+        pd.DataFrame(
+            {c: {r["entry_id"]: r.get(f"mean_{c}") for r in final_rows} for c in last.tie_break}
+        )
+        if last.tie_break
+        else None
+    )
+    divisions = {r["entry_id"]: r["division"] for r in final_rows} if last.per_division else None
+    try:
+        result = engine.combine_rounds(scores, weights, divisions=divisions, tie_break=tie)
+    except engine.RankingRefused as exc:
+        raise _refused(exc) from exc
+    snapshot = RankingSnapshot.objects.create(
+        contest=contest,
+        round=None,
+        method="weighted",
+        params={
+            "weights": weights,
+            "tie_break": list(last.tie_break),
+            "per_division": last.per_division,
+            "rounds": {c: s.inputs_sha256 for c, s in snapshots.items()},
+        },
+        inputs_sha256=result.inputs_sha256,
+        rows=_records(result, _codes(result.rows["entry"].astype(str))),
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    audit_record(
+        actor=user,
+        action="ranking.final",
+        target=snapshot,
+        contest=contest,
+        after={"inputs_sha256": result.inputs_sha256, "entries": len(snapshot.rows)},
+    )
+    return snapshot

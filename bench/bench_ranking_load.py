@@ -104,6 +104,7 @@ def run() -> dict:
         from accounts.models import User
         from contests.models import Criterion, Round
         from contests.seed import wsce2021_seed
+        from core.actors import SYSTEM
         from results.services.rankings import ranking_compute, scores_frame
         from submissions.models import Entry
 
@@ -134,7 +135,7 @@ def run() -> dict:
             raise RuntimeError(f"expected {N_ENTRIES * K * 5} rows, got {len(frame)}")
         load = statistics.median(times)
         started = time.perf_counter()
-        ranking_compute(user=None, round=rnd, system=True)
+        ranking_compute(user=SYSTEM, round=rnd)
         whole = time.perf_counter() - started
         entries = list(Entry.objects.filter(contest=drawing).order_by("receipt_number")[:SLICE])
         naive = _naive(rnd, entries) * (N_ENTRIES / SLICE)

@@ -1,4 +1,9 @@
-"""Celery app, used only when CELERY_BROKER_URL is set (see core/tasks.py)."""
+"""The Celery app, used only when CELERY_BROKER_URL is set (see core/tasks.py).
+
+``config/__init__.py`` imports it whenever Django starts, so ``core.tasks`` dispatches through
+this app (``celery.current_app``) without importing config. The tasks themselves live in
+``core.tasks`` and are found with ``autodiscover_tasks`` once Django's apps are ready.
+"""
 
 import os
 
@@ -8,18 +13,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("gongmo")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-
-
-@app.task(name="core.run_job", acks_late=True, reject_on_worker_lost=True)
-def run_job(job_id: int):
-    from core.tasks import job_run
-
-    job_run(job_id=job_id)
-
-
-@app.task(name="core.run_task", acks_late=True)
-def run_task(path: str, **kwargs):
-    """Messages queued before jobs were recorded; new work goes through core.run_job."""
-    from core.tasks import run_now
-
-    return run_now(path, **kwargs)
+app.autodiscover_tasks(["core"])

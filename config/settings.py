@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.http.DomainErrorMiddleware",  # NotFound from a page → 404
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -7,7 +7,6 @@ from accounts import views as account_views
 from accounts.admin_site import admin_login_throttle
 from contests import views as contest_views
 from core.health import healthz
-from core.views import job_status
 
 admin.site.site_header = _("gongmo administration")
 admin.site.site_title = _("gongmo")
@@ -22,7 +21,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", account_views.register, name="register"),
     path("me/", account_views.landing, name="landing"),
-    path("jobs/<int:job_id>/", job_status, name="job-status"),
+    path("jobs/<int:job_id>/", contest_views.job_status, name="job-status"),
     # Setting a password from an emailed link (judge invitations, forgotten passwords).
     path("accounts/password_reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(

@@ -1,11 +1,16 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from contests.selectors import (
     contest_detail_queryset,
     contest_schedule,
     contests_visible_to,
+    job_get_visible,
     prize_total,
 )
+from core.errors import NotFound
 
 
 def home(request):
@@ -24,3 +29,17 @@ def contest_detail(request, slug: str):
             "prize_total": prize_total(contest),
         },
     )
+
+
+@login_required
+def job_status(request, job_id: int):
+    """A background job's status page (its starter and its contest's organizers); the browser
+    polls GET /api/v1/jobs/{id}/ (static JS)."""
+    try:
+        job = job_get_visible(request.user, job_id)
+    except NotFound as exc:
+        raise Http404() from exc
+    back = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = ""  # only a page of this site: where to go when the job is done
+    return render(request, "core/job.html", {"job": job, "back": back})

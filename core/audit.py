@@ -4,12 +4,13 @@ from typing import Any
 
 from django.db import models
 
+from core.actors import is_system
 from core.models import AuditRecord
 
 
 def audit_record(
     *,
-    actor: Any,  # a user (anonymous: recorded as nobody) or a user's id
+    actor: Any,  # a user (anonymous: nobody), a user's id, or the system (for a person or not)
     action: str,
     target: models.Model,
     contest: Any = None,  # a contest or its id
@@ -19,6 +20,8 @@ def audit_record(
 ) -> AuditRecord:
     if isinstance(actor, int):
         actor_id = actor
+    elif is_system(actor):
+        actor_id = actor.pk  # the person the system acted for, or nobody
     else:
         actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     return AuditRecord.objects.create(

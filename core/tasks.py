@@ -18,9 +18,12 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from celery import current_app, shared_task
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+
+from core.models import Job
 
 log = logging.getLogger(__name__)
 
@@ -48,30 +51,30 @@ def job_after_commit(path: str, kwargs: dict[str, Any], *, started_by=None) -> N
     transaction.on_commit(lambda: _enqueue(path, kwargs, user_id))
 
 
-def job_start(path: str, kwargs: dict[str, Any], *, started_by=None):
+def job_start(path: str, kwargs: dict[str, Any], *, started_by=None, contest=None):
     """Record a job now, inside the current transaction, and run it after commit; returns
     the ``core.Job`` so a request can send its user to the job's status page. A rollback
-    removes the row with the rest of the transaction, and nothing runs."""
-    from core.models import Job
-
+    removes the row with the rest of the transaction, and nothing runs. ``contest``: whose
+    organizers may follow it (``contests.selectors.jobs_visible_to``)."""
     resolve(path)
-    job = Job.objects.create(name=path, args=kwargs, started_by_id=getattr(started_by, "pk", None))
+    job = Job.objects.create(
+        name=path,
+        args=kwargs,
+        started_by_id=getattr(started_by, "pk", None),
+        contest_id=getattr(contest, "pk", None),
+    )
     transaction.on_commit(lambda: _dispatch(job))
     return job
 
 
 def _enqueue(path: str, kwargs: dict[str, Any], user_id: int | None) -> None:
-    from core.models import Job
-
     _dispatch(Job.objects.create(name=path, args=kwargs, started_by_id=user_id))
 
 
 def _dispatch(job) -> None:
     path, kwargs = job.name, job.args
     if settings.CELERY_BROKER_URL:
-        from config.celery import app
-
-        app.send_task("core.run_job", args=[job.pk])
+        current_app.send_task("core.run_job", args=[job.pk])  # config.celery's app
     else:
         try:
             job_run(job_id=job.pk)
@@ -81,8 +84,6 @@ def _dispatch(job) -> None:
 
 def job_run(*, job_id: int) -> None:
     """Run a recorded job: the Celery task body, or in-process. Safe to call again."""
-    from core.models import Job
-
     with transaction.atomic():
         job = Job.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.status == Job.Status.DONE:
@@ -110,6 +111,18 @@ def job_progress(percent: int) -> None:
     """Called by a long task to report progress (0–100); a no-op outside a recorded job."""
     job_id = _current_job.get()
     if job_id is not None:
-        from core.models import Job
-
         Job.objects.filter(pk=job_id).update(progress=max(0, min(100, int(percent))))
+
+
+# ---- Celery (only with CELERY_BROKER_URL; config.celery discovers these) -----------------
+
+
+@shared_task(name="core.run_job", acks_late=True, reject_on_worker_lost=True)
+def run_job(job_id: int) -> None:
+    job_run(job_id=job_id)
+
+
+@shared_task(name="core.run_task", acks_late=True)
+def run_task(path: str, **kwargs: Any) -> Any:
+    """Messages queued before jobs were recorded; new work goes through core.run_job."""
+    return run_now(path, **kwargs)

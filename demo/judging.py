@@ -7,6 +7,7 @@ from django.db import transaction
 from accounts.enums import Role
 from accounts.models import User
 from contests.models import Contest
+from core.actors import SYSTEM
 from judging.models import Assignment, PanelMember
 from judging.services.assignment import judges_assign
 from judging.services.panel import judge_profile_set
@@ -60,7 +61,7 @@ def demo_judging_seed(*, smart: Contest, drawing: Contest, judges: int, password
     for rnd in rounds:
         for user in people:
             PanelMember.objects.get_or_create(round=rnd, judge=user)
-        judges_assign(user=None, round=rnd, seed=2021, system=True)
+        judges_assign(user=SYSTEM, round=rnd, seed=2021)
     rng = random.Random(7)  # noqa: S311 (demo scores)
     demo_judge = people[0]
     for n, a in enumerate(

@@ -25,12 +25,12 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from contests.enums import Track
+from contests.models import Criterion, Round
 from core.audit import audit_record
 from core.models import AuditRecord
 from judging.enums import ScorecardStatus
 from judging.models import Assignment, Score, Scorecard
-from submissions.enums import ConsentKind
+from judging.selectors import scorable_assignments
 
 CENTS = Decimal("0.01")
 
@@ -76,34 +76,32 @@ def _t(model) -> str:
 
 
 @functools.cache
-def _state_sql() -> str:
-    from contests.models import Contest, Criterion, Round
-    from submissions.models import Consent
-
-    # The last condition is ``submissions.selectors.judging_allowed_q`` in SQL: a drawing whose
-    # guardian consent is withdrawn is out of every judge's reach at once.
-    return f"""
+def _state_sql() -> tuple[str, tuple]:
+    """The read's SQL and its fixed parameters. Who may score what is not written here: the
+    subquery is ``judging.selectors.scorable_assignments`` compiled by the ORM (cached once
+    per process), so the page, the API and this read share one definition."""
+    scorable, scorable_params = scorable_assignments().values("pk").query.sql_with_params()
+    sql = f"""
         SELECT a.round_id, a.entry_id, r.contest_id, c.id, c.code, c.max_points,
                sc.id, sc.version, sc.status, sc.comment, sc.total, s.points
           FROM {_t(Assignment)} a
           JOIN {_t(Round)} r ON r.id = a.round_id
-          JOIN {_t(Contest)} k ON k.id = r.contest_id
           JOIN {_t(Criterion)} c ON c.round_id = a.round_id
           LEFT JOIN {_t(Scorecard)} sc
                  ON sc.round_id = a.round_id AND sc.entry_id = a.entry_id
                 AND sc.judge_id = a.judge_id
           LEFT JOIN {_t(Score)} s ON s.scorecard_id = sc.id AND s.criterion_id = c.id
-         WHERE a.id = %s AND a.judge_id = %s AND a.recused_at IS NULL
-           AND (k.track <> %s OR EXISTS (
-                SELECT 1 FROM {_t(Consent)} g WHERE g.entry_id = a.entry_id AND g.kind = %s))
+         WHERE a.id = %s AND a.judge_id = %s AND a.id IN ({scorable})
          ORDER BY c.{connection.ops.quote_name("order")}, c.code
     """  # noqa: S608 (table names from the models; every value is a parameter)
+    return sql, tuple(scorable_params)
 
 
 def scorecard_state(*, judge_id: int, assignment_id: int) -> ScorecardState | None:
     """The judge's view of one assignment for saving, or None when it is not theirs to score."""
     with connection.cursor() as cursor:
-        cursor.execute(_state_sql(), [assignment_id, judge_id, Track.DRAWING, ConsentKind.GUARDIAN])
+        sql, scorable_params = _state_sql()
+        cursor.execute(sql, [assignment_id, judge_id, *scorable_params])
         rows = cursor.fetchall()
     if not rows:
         return None

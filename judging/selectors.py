@@ -1,23 +1,99 @@
-"""Reads for judges (never any entrant identity) and for organizers (progress)."""
+"""Reads for judges (never any entrant identity) and for organizers (progress), and what the
+assignment reads: a round's entries and the conflicts of interest among them."""
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from contests.models import Criterion, Round
+from contests.enums import Track
+from contests.models import Contest, Criterion, Round
+from core.errors import NotFound
 from core.storage.objectstore import object_url
 from judging.enums import ScorecardStatus
-from judging.models import Assignment, PanelMember, Scorecard
-from submissions.enums import FileStatus
-from submissions.models import EntryFile
+from judging.models import Assignment, Conflict, PanelMember, Scorecard
+from judging.permissions import is_judge
+from submissions.enums import EntryStatus, FileStatus
+from submissions.models import Entry, EntryFile, TeamMember
 from submissions.selectors import judging_allowed_q
+
+FIRST_ROUND_STATUSES = (EntryStatus.SUBMITTED, EntryStatus.ELIGIBLE, EntryStatus.IN_JUDGING)
+
+
+def institution_normalise(name: str) -> str:
+    """Compare institutions by letters only: '서울대학교 ', 'Seoul National Univ.' variants of
+    spacing, case and punctuation collapse to one key."""
+    text = unicodedata.normalize("NFKC", name or "").casefold()
+    return re.sub(r"[\W_]+", "", text)
+
+
+def round_entries(rnd: Round) -> QuerySet[Entry]:
+    """Round 1 judges every submitted entry that screening did not refuse; later rounds the
+    entries that advanced."""
+    qs = Entry.objects.filter(contest_id=rnd.contest_id).filter(judging_allowed_q())
+    if rnd.order == 1:
+        return qs.filter(status__in=FIRST_ROUND_STATUSES)
+    return qs.filter(status=EntryStatus.ADVANCED)
+
+
+def _entrant_institutions(entries: list[Entry], track: str) -> dict[str, set[str]]:
+    by_entry: dict[str, set[str]] = {str(e.pk): set() for e in entries}
+    if track == Track.SMART_CITY:
+        rows = TeamMember.objects.filter(entry__in=entries).values_list("entry_id", "university")
+        for entry_id, university in rows:
+            by_entry[str(entry_id)].add(institution_normalise(university))
+    else:
+        for e in entries:
+            if e.child is not None and e.child.school:
+                by_entry[str(e.pk)].add(institution_normalise(e.child.school))
+    return by_entry
+
+
+def conflict_pairs(contest: Contest, entries: list[Entry], judges: list) -> set[tuple[int, str]]:
+    """(judge id, entry id) pairs that may never be assigned: automatic (affiliation equals an
+    entrant's university or school), declared (an entry or an institution), and recusals."""
+    institutions = _entrant_institutions(entries, contest.track)
+    entry_ids = set(institutions)
+    pairs: set[tuple[int, str]] = set()
+    declared_inst: dict[int, set[str]] = {}
+    for c in Conflict.objects.filter(contest=contest, judge__in=judges):
+        if c.entry_id is not None:
+            if str(c.entry_id) in entry_ids:
+                pairs.add((c.judge_id, str(c.entry_id)))
+        else:
+            declared_inst.setdefault(c.judge_id, set()).add(institution_normalise(c.institution))
+    for judge in judges:
+        own = {institution_normalise(judge.affiliation)} - {""}
+        own |= declared_inst.get(judge.pk, set())
+        if not own:
+            continue
+        for entry_id, theirs in institutions.items():
+            if own & theirs:
+                pairs.add((judge.pk, entry_id))
+    return pairs
+
+
+def round_is_large(rnd: Round) -> bool:
+    """More entries than ``settings.BACKGROUND_THRESHOLD``: the round's assignment and ranking
+    run as background jobs (the services decide; page and API alike)."""
+    return round_entries(rnd).count() > settings.BACKGROUND_THRESHOLD
+
+
+def scorable_assignments() -> QuerySet[Assignment]:
+    """What a judge may see and score, the one definition: an assignment not recused whose
+    entry judges may see (``judging_allowed_q``: a withdrawn consent takes a drawing out of
+    every queue at once). ``judge_assignments`` adds the judge; the scorecard store compiles
+    this queryset into its one-query read."""
+    return Assignment.objects.filter(recused_at__isnull=True).filter(judging_allowed_q("entry__"))
 
 
 def judge_assignments(user) -> QuerySet[Assignment]:
     """The judge's active assignments in their shuffled order, with what the page shows."""
     return (
-        Assignment.objects.filter(judge=user, recused_at__isnull=True)
-        .filter(judging_allowed_q("entry__"))  # consent withdrawn: gone from the queue at once
+        scorable_assignments()
+        .filter(judge=user)
         .select_related("round", "entry")
         .prefetch_related(
             Prefetch("round__criteria", queryset=Criterion.objects.order_by("order", "code")),
@@ -31,6 +107,17 @@ def judge_assignments(user) -> QuerySet[Assignment]:
         )
         .order_by("round__contest_id", "round__order", "queue_order")
     )
+
+
+def judge_assignment_get(user, assignment_id) -> Assignment:
+    """One of the judge's own active assignments (as ``judge_assignments``); NotFound for
+    anyone else's, a recused one, or a malformed id."""
+    if not is_judge(user):
+        raise NotFound()
+    try:
+        return judge_assignments(user).select_related("round__contest").get(pk=int(assignment_id))
+    except (Assignment.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise NotFound() from exc
 
 
 def scorecards_by_pair(user, assignments) -> dict[tuple[int, str], Scorecard]:

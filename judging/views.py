@@ -13,23 +13,28 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from contests.permissions import is_contest_organizer
-from contests.selectors import contest_detail_queryset, contests_visible_to
+from contests.selectors import contest_detail_queryset, contest_managed_get, contest_round_get
 from core.errors import DomainError, NotFound, ValidationFailed
-from core.tasks import job_start
+from core.http import job_page, refusals_to
+from core.models import Job
 from judging.dashboard import contest_dashboard
 from judging.enums import ScorecardStatus
 from judging.models import Assignment, Scorecard
 from judging.permissions import is_judge
-from judging.selectors import judge_assignments, judge_files, round_progress, scorecards_by_pair
-from judging.services.assignment import assignment_recuse, judges_assign, round_entries
+from judging.selectors import (
+    judge_assignment_get,
+    judge_assignments,
+    judge_files,
+    round_progress,
+    scorecards_by_pair,
+)
+from judging.services.assignment import assignment_recuse, assignment_start
 from judging.services.panel import conflict_declare, judge_profile_set, panel_member_add
 from judging.services.scoring import scorecard_save, scorecard_unlock
 from submissions.enums import FileSlot
@@ -86,15 +91,6 @@ def judge_queue(request):
     )
 
 
-def _own_assignment(user, assignment_id) -> Assignment:
-    if not is_judge(user):
-        raise Http404
-    try:
-        return judge_assignments(user).select_related("round__contest").get(pk=assignment_id)
-    except Assignment.DoesNotExist as exc:
-        raise Http404 from exc
-
-
 def _version(raw) -> int | None:
     raw = (raw or "").strip()
     return int(raw) if raw.isdigit() else None
@@ -103,7 +99,7 @@ def _version(raw) -> int | None:
 @login_required
 def judge_assignment(request, assignment_id):
     """The scoring page. POST saves a draft or submits (locks) through ``scorecard_save``."""
-    a = _own_assignment(request.user, assignment_id)
+    a = judge_assignment_get(request.user, assignment_id)
     criteria = list(a.round.criteria.all())
     card = scorecards_by_pair(request.user, [a]).get((a.round_id, str(a.entry_id)))
     locked = card is not None and card.status == SUBMITTED
@@ -125,8 +121,8 @@ def judge_assignment(request, assignment_id):
                 submit=submit,
                 version=_version(request.POST.get("version")),
             )
-        except NotFound as exc:
-            raise Http404 from exc
+        except NotFound:
+            raise
         except DomainError as error:
             if error.code == "scorecard_locked":  # submitted meanwhile, e.g. in another tab
                 messages.error(request, str(error.message))
@@ -177,22 +173,19 @@ def judge_assignment(request, assignment_id):
     )
 
 
+def _assignment_page(request, assignment_id) -> str:
+    return reverse("judge-assignment", args=[assignment_id])
+
+
 @login_required
 @require_POST
+@refusals_to(_assignment_page)
 def judge_recuse(request, assignment_id):
-    if not is_judge(request.user):
-        raise Http404
-    try:
-        assignment_recuse(
-            user=request.user,
-            assignment_id=assignment_id,
-            reason=request.POST.get("reason", "")[:2000],
-        )
-    except NotFound as exc:
-        raise Http404 from exc
-    except DomainError as error:
-        messages.error(request, str(error.message))
-        return redirect("judge-assignment", assignment_id=assignment_id)
+    assignment_recuse(
+        user=request.user,
+        assignment_id=judge_assignment_get(request.user, assignment_id).pk,
+        reason=request.POST.get("reason", "")[:2000],
+    )
     messages.success(request, _("You have recused yourself. Another judge will score this entry."))
     return redirect("judge-queue")
 
@@ -200,40 +193,14 @@ def judge_recuse(request, assignment_id):
 # ---- Organizers ---------------------------------------------------------------------------
 
 
-def _organizer_contest(user, slug, queryset=None):
-    if queryset is None:
-        queryset = contests_visible_to(user)
-    contest = get_object_or_404(queryset, slug=slug)
-    if not is_contest_organizer(user, contest):
-        raise Http404
-    return contest
-
-
 @login_required
 def organizer_contest(request, slug):
-    contest = _organizer_contest(request.user, slug, contest_detail_queryset(request.user))
+    contest = contest_managed_get(request.user, slug, contest_detail_queryset(request.user))
     return render(
         request,
         "judging/organizer_contest.html",
         {"contest": contest, "dashboard": contest_dashboard(contest)},
     )
-
-
-def round_is_large(rnd) -> bool:
-    """More entries than ``settings.BACKGROUND_THRESHOLD``: assignment and ranking of the
-    round run as a background job, with a status page, instead of inside the request."""
-    return round_entries(rnd).count() > settings.BACKGROUND_THRESHOLD
-
-
-def job_redirect(request, path: str, kwargs: dict, back: str):
-    """Queue ``path(**kwargs)`` as a job started by the user and send them to its page."""
-    with transaction.atomic():
-        job = job_start(path, kwargs, started_by=request.user)
-    messages.info(
-        request,
-        _("Queued as background job #%(id)d. This page shows its progress.") % {"id": job.pk},
-    )
-    return redirect(f"{reverse('job-status', args=[job.pk])}?{urlencode({'next': back})}")
 
 
 def _account(username: str, field: str) -> User:
@@ -263,9 +230,11 @@ def _panel_add(request, rnd) -> str:
     return _("%(judge)s is on the panel.") % {"judge": judge}
 
 
-def _assign(request, rnd) -> str:
+def _assign(request, rnd) -> str | Job:
     seed = _whole(request.POST.get("seed", ""), "seed", 0) or 0
-    s = judges_assign(user=request.user, round=rnd, seed=seed)
+    s = assignment_start(user=request.user, round=rnd, seed=seed)
+    if isinstance(s, Job):
+        return s
     return _(
         "Assignment done: %(assigned)d new, %(total)d in all, %(min)d–%(max)d entries per "
         "judge, total expertise affinity %(affinity)s."
@@ -349,29 +318,24 @@ def organizer_round(request, slug, round_id):
     """Panel and progress, and the forms that change them: add a judge, run the assignment,
     record a conflict, unlock a scorecard. Success redirects with a message; an error re-renders
     the page with the message next to the form that caused it, keeping what was typed."""
-    contest = _organizer_contest(request.user, slug)
-    rnd = get_object_or_404(contest.rounds.all(), pk=round_id)
-    rnd.contest = contest
+    contest = contest_managed_get(request.user, slug)
+    rnd = contest_round_get(contest, round_id)
     failed: dict = {}
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action not in ROUND_ACTIONS:
             raise Http404
         try:
-            if action == "assign" and round_is_large(rnd):
-                seed = _whole(request.POST.get("seed", ""), "seed", 0) or 0
-                return job_redirect(
-                    request,
-                    "judging.tasks.round_assign",
-                    {"round_id": rnd.pk, "user_id": request.user.pk, "seed": seed},
-                    reverse("organizer-round", args=[contest.slug, rnd.pk]),
-                )
-            text = ROUND_ACTIONS[action](request, rnd)
-        except NotFound as exc:
-            raise Http404 from exc
+            with transaction.atomic():  # a queued job is recorded with the request's work
+                text = ROUND_ACTIONS[action](request, rnd)
+        except NotFound:
+            raise
         except DomainError as error:
             failed = _failure(action, error, request.POST)
         else:
+            if isinstance(text, Job):
+                back = reverse("organizer-round", args=[contest.slug, rnd.pk])
+                return job_page(request, text, back)
             messages.success(request, text)
             return redirect("organizer-round", slug=contest.slug, round_id=rnd.pk)
     progress = round_progress(rnd)

@@ -11,20 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contests.enums import Method
-from contests.permissions import is_contest_organizer
-from contests.selectors import contests_visible_to
-from core.errors import DomainError, NotFound
-from judging.views import job_redirect, round_is_large
+from contests.selectors import contest_managed_get, contest_round_get, contests_visible_to
+from core.http import job_page, refusals_to
+from core.models import Job
 from results.models import Allocation
 from results.selectors import public_winner, publication_live, results_public
 from results.services import publication, rankings
-
-
-def _contest(request, slug):
-    contest = get_object_or_404(contests_visible_to(request.user), slug=slug)
-    if not is_contest_organizer(request.user, contest):
-        raise Http404
-    return contest
 
 
 def _judge_chart(judges: list[dict]) -> list[dict]:
@@ -46,7 +38,7 @@ def _named(rows: list[dict], names: dict[str, str]) -> list[dict]:
 
 @login_required
 def results_manage(request, slug):
-    contest = _contest(request, slug)
+    contest = contest_managed_get(request.user, slug)
     names = {d.code: d.name for d in contest.divisions.all()}
     rounds = []
     for rnd in contest.rounds.order_by("order"):
@@ -76,58 +68,51 @@ def results_manage(request, slug):
     )
 
 
+def _results_page(request, slug, action) -> str:
+    return reverse("organizer-results", args=[slug])
+
+
 @login_required
 @require_POST
+@refusals_to(_results_page)
 def results_action(request, slug, action):
-    contest = _contest(request, slug)
+    contest = contest_managed_get(request.user, slug)
     user = request.user
-    try:
-        if action == "rank":
-            rnd = get_object_or_404(contest.rounds, pk=request.POST.get("round"))
-            method = request.POST.get("method") or None
-            # an unknown method is refused at once, in the request, as below the threshold
-            if (method is None or method in Method.values) and round_is_large(rnd):
-                return job_redirect(
-                    request,
-                    "results.tasks.round_rank",
-                    {
-                        "round_id": rnd.pk,
-                        "user_id": user.pk,
-                        "method": method,
-                    },
-                    reverse("organizer-results", args=[contest.slug]),
-                )
-            snap = rankings.ranking_compute(user=user, round=rnd, method=method)
-            messages.success(
-                request,
-                _("Ranked %(n)d entries (inputs %(sha)s…).")
-                % {"n": len(snap.rows), "sha": snap.inputs_sha256[:12]},
-            )
-        elif action == "advance":
-            rnd = get_object_or_404(contest.rounds, pk=request.POST.get("round"))
-            codes = rankings.round_advance(user=user, round=rnd)
-            messages.success(request, _("%(n)d entries advance.") % {"n": len(codes)})
-        elif action == "final":
-            rankings.final_ranking_compute(user=user, contest=contest)
-            messages.success(request, _("Final ranking computed."))
-        elif action == "allocate":
-            publication.allocation_compute(user=user, contest=contest)
-            messages.success(request, _("Prizes allocated. Check and approve."))
-        elif action == "approve":
-            publication.allocation_approve(user=user, contest=contest)
-            messages.success(request, _("Allocation approved."))
-        elif action == "publish":
-            publication.results_publish(user=user, contest=contest)
-            messages.success(request, _("Results published."))
-        elif action == "unpublish":
-            publication.results_unpublish(
-                user=user, contest=contest, reason=request.POST.get("reason", "")
-            )
-            messages.success(request, _("Results withdrawn; the reason is recorded."))
-        else:
-            raise Http404
-    except DomainError as error:
-        messages.error(request, str(error.message))
+    if action == "rank":
+        rnd = contest_round_get(contest, request.POST.get("round"))
+        snap = rankings.ranking_start(
+            user=user, round=rnd, method=request.POST.get("method") or None
+        )
+        if isinstance(snap, Job):
+            return job_page(request, snap, _results_page(request, slug, action))
+        messages.success(
+            request,
+            _("Ranked %(n)d entries (inputs %(sha)s…).")
+            % {"n": len(snap.rows), "sha": snap.inputs_sha256[:12]},
+        )
+    elif action == "advance":
+        rnd = contest_round_get(contest, request.POST.get("round"))
+        codes = rankings.round_advance(user=user, round=rnd)
+        messages.success(request, _("%(n)d entries advance.") % {"n": len(codes)})
+    elif action == "final":
+        rankings.final_ranking_compute(user=user, contest=contest)
+        messages.success(request, _("Final ranking computed."))
+    elif action == "allocate":
+        publication.allocation_compute(user=user, contest=contest)
+        messages.success(request, _("Prizes allocated. Check and approve."))
+    elif action == "approve":
+        publication.allocation_approve(user=user, contest=contest)
+        messages.success(request, _("Allocation approved."))
+    elif action == "publish":
+        publication.results_publish(user=user, contest=contest)
+        messages.success(request, _("Results published."))
+    elif action == "unpublish":
+        publication.results_unpublish(
+            user=user, contest=contest, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, _("Results withdrawn; the reason is recorded."))
+    else:
+        raise Http404
     return redirect("organizer-results", slug=contest.slug)
 
 
@@ -135,10 +120,7 @@ def public_results(request, slug: str):
     """The published winners (404 before publication); Track D shows a gallery of drawings
     whose guardians consented, through short-lived signed URLs."""
     contest = get_object_or_404(contests_visible_to(request.user), slug=slug)
-    try:
-        live = results_public(contest)
-    except NotFound as exc:
-        raise Http404 from exc
+    live = results_public(contest)
     winners = [public_winner(w) for w in live.winners]
     return render(
         request,

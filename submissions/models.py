@@ -207,6 +207,11 @@ class EntryFile(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    @property
+    def object_keys(self) -> list[str]:
+        """Every stored object of this file: the original and its derivatives (some empty)."""
+        return [self.key, self.preview_key, self.thumbnail_key, self.judge_key]
+
 
 class Consent(models.Model):
     """Evidence of a consent: which text version, when, by whom, how they were verified."""

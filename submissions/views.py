@@ -3,14 +3,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contests.enums import Track
 from contests.permissions import is_contest_organizer
-from contests.selectors import contest_detail_queryset, contests_visible_to
-from core.errors import DomainError, NotFound
+from contests.selectors import contest_detail_queryset, contest_managed_get, contests_visible_to
+from core.errors import DomainError, ValidationFailed
+from core.http import error_text, refusals_to
 from submissions.forms import DrawingEntryForm, TeamEntryForm, form_add_domain_error
 from submissions.permissions import entry_deadline_open, entry_editable_by_entrant
 from submissions.selectors import (
@@ -20,21 +23,12 @@ from submissions.selectors import (
     entry_get_visible,
 )
 from submissions.services import entries as services
-from submissions.services.files import SLOTS_BY_TRACK
+from submissions.services.files import SLOTS_BY_TRACK, file_url
 from submissions.services.verification import (
     guardian_code_send,
     guardian_code_verify,
     guardian_verified_at,
 )
-
-
-def _entry_or_404(user, entry_id):
-    try:
-        return entry_get_visible(user, entry_id)
-    except NotFound as exc:
-        from django.http import Http404
-
-        raise Http404 from exc
 
 
 def _form_class(contest):
@@ -73,7 +67,7 @@ def entry_new(request, slug):
 
 @login_required
 def entry_edit(request, entry_id):
-    entry = _entry_or_404(request.user, entry_id)
+    entry = entry_get_visible(request.user, entry_id)
     if entry.owner_id != request.user.pk:
         return redirect("entry-detail", entry_id=entry.pk)
     contest = entry.contest
@@ -101,7 +95,7 @@ def entry_edit(request, entry_id):
 
 @login_required
 def entry_detail(request, entry_id):
-    entry = _entry_or_404(request.user, entry_id)
+    entry = entry_get_visible(request.user, entry_id)
     is_owner = entry.owner_id == request.user.pk
     open_ = entry_deadline_open(entry)
     return render(
@@ -122,18 +116,14 @@ def entry_detail(request, entry_id):
     )
 
 
+def _entry_page(request, entry_id, *_args) -> str:
+    return reverse("entry-detail", args=[entry_id])
+
+
+@refusals_to(_entry_page)
 def _run(request, entry_id, action, success):
-    entry = _entry_or_404(request.user, entry_id)
-    try:
-        action(entry)
-    except DomainError as error:
-        text = str(error.message)
-        missing = error.detail if error.code == "incomplete_entry" else {}
-        if missing:
-            text += " " + ", ".join(str(v) for values in missing.values() for v in values)
-        messages.error(request, text)
-    else:
-        messages.success(request, success)
+    action(entry_get_visible(request.user, entry_id))
+    messages.success(request, success)
     return redirect("entry-detail", entry_id=entry_id)
 
 
@@ -178,14 +168,10 @@ def entry_screen(request, entry_id):
 def entry_extension(request, entry_id):
     until = parse_datetime(request.POST.get("until", "") or "")
     if until is not None and until.tzinfo is None:
-        from django.utils import timezone
-
         until = timezone.make_aware(until)
 
     def grant(e):
         if until is None:
-            from core.errors import ValidationFailed
-
             raise ValidationFailed(_("Enter the new deadline as a date and time."))
         services.entry_extension_grant(
             user=request.user, entry=e, until=until, reason=request.POST.get("reason", "")
@@ -210,7 +196,7 @@ def verify(request):
                 messages.success(request, _("Verified. Thank you."))
                 return redirect(next_url)
         except DomainError as error:
-            messages.error(request, str(error.message))
+            messages.error(request, error_text(error))
     return render(
         request,
         "submissions/verify.html",
@@ -223,11 +209,7 @@ def verify(request):
 
 @login_required
 def organizer_entries(request, slug):
-    contest = get_object_or_404(contests_visible_to(request.user), slug=slug)
-    if not is_contest_organizer(request.user, contest):
-        from django.http import Http404
-
-        raise Http404
+    contest = contest_managed_get(request.user, slug)
     qs = entries_visible_to(request.user, contest)
     division, status = request.GET.get("division", ""), request.GET.get("status", "")
     if division:
@@ -251,13 +233,6 @@ def organizer_entries(request, slug):
 @login_required
 def entry_file(request, entry_id, file_id):
     """Open an original through a short-lived signed URL (owner and organizers only)."""
-    from submissions.services.files import file_url
-
-    entry = _entry_or_404(request.user, entry_id)
-    try:
-        url, _seconds = file_url(user=request.user, entry=entry, file_id=file_id)
-    except NotFound as exc:
-        from django.http import Http404
-
-        raise Http404 from exc
+    entry = entry_get_visible(request.user, entry_id)
+    url, _seconds = file_url(user=request.user, entry=entry, file_id=file_id)
     return redirect(url)

@@ -1,12 +1,8 @@
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
-from contests.permissions import is_contest_organizer
-from contests.selectors import contests_visible_to
-from core.errors import NotFound
+from contests.selectors import audit_records_visible_to, contest_managed_get
 from core.models import AuditRecord
-from core.selectors import audit_records_visible_to
 
 
 class AuditRecordSerializer(serializers.ModelSerializer):
@@ -38,7 +34,4 @@ class ContestAuditView(generics.ListAPIView):
 
     def get_queryset(self):
         user = self.request.user
-        contest = get_object_or_404(contests_visible_to(user), slug=self.kwargs["slug"])
-        if not is_contest_organizer(user, contest):
-            raise NotFound()
-        return audit_records_visible_to(user, contest)
+        return audit_records_visible_to(user, contest_managed_get(user, self.kwargs["slug"]))

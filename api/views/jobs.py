@@ -1,11 +1,12 @@
 """Background job status: GET jobs/{id}/ (who started it, and organizers)."""
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.selectors import job_get_visible
+from contests.selectors import job_get_visible
 
 JobStatus = inline_serializer(
     "JobStatus",
@@ -41,3 +42,10 @@ class JobView(APIView):
     @extend_schema(responses=JobStatus)
     def get(self, request, job_id):
         return Response(job_body(job_get_visible(request.user, job_id)))
+
+
+def job_accepted(job) -> Response:
+    """202 for work the service queued as a background job; ``Location`` is its status."""
+    response = Response(job_body(job), status=202)
+    response["Location"] = reverse("api-job", args=[job.pk])
+    return response

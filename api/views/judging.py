@@ -20,12 +20,18 @@ from api.judging_serializers import (
     ReasonSerializer,
     ScorecardWriteSerializer,
 )
-from contests.models import Round
+from api.views.jobs import JobStatus, job_accepted
 from contests.permissions import is_contest_organizer
-from contests.selectors import contests_visible_to
+from contests.selectors import contests_visible_to, round_managed_get
 from core.errors import NotFound, ValidationFailed
-from judging.selectors import judge_assignments, round_progress, scorecards_by_pair
-from judging.services.assignment import assignment_recuse, judges_assign
+from core.models import Job
+from judging.selectors import (
+    judge_assignment_get,
+    judge_assignments,
+    round_progress,
+    scorecards_by_pair,
+)
+from judging.services.assignment import assignment_recuse, assignment_start
 from judging.services.judges import judges_import
 from judging.services.panel import conflict_declare, judge_profile_set, panel_member_add
 from judging.services.scoring import scorecard_save, scorecard_unlock
@@ -50,17 +56,10 @@ class JudgeAssignmentList(generics.ListAPIView):
         return self.get_paginated_response(data)
 
 
-def _own_assignment(user, assignment_id):
-    try:
-        return judge_assignments(user).get(pk=assignment_id)
-    except Exception as exc:  # DoesNotExist or a malformed id: unseen either way
-        raise NotFound() from exc
-
-
 class JudgeAssignmentDetail(APIView):
     @extend_schema(responses=JudgeAssignmentSerializer)
     def get(self, request, assignment_id):
-        a = _own_assignment(request.user, assignment_id)
+        a = judge_assignment_get(request.user, assignment_id)
         cards = scorecards_by_pair(request.user, [a])
         return Response(JudgeAssignmentSerializer(a, context={"scorecards": cards}).data)
 
@@ -123,13 +122,6 @@ class ScorecardUnlockView(APIView):
         return Response({"status": card.status, "version": card.version})
 
 
-def _organizer_round(user, round_id) -> Round:
-    rnd = get_object_or_404(Round.objects.select_related("contest"), pk=round_id)
-    if not is_contest_organizer(user, rnd.contest):
-        raise NotFound()
-    return rnd
-
-
 class AssignmentRunView(APIView):
     @extend_schema(
         request=AssignmentRunSerializer,
@@ -143,14 +135,17 @@ class AssignmentRunView(APIView):
                     "min_load": serializers.IntegerField(),
                     "max_load": serializers.IntegerField(),
                 },
-            )
+            ),
+            202: JobStatus,
         },
     )
     def post(self, request, round_id):
-        rnd = _organizer_round(request.user, round_id)
+        rnd = round_managed_get(request.user, round_id)
         payload = AssignmentRunSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        s = judges_assign(user=request.user, round=rnd, seed=payload.validated_data["seed"])
+        s = assignment_start(user=request.user, round=rnd, seed=payload.validated_data["seed"])
+        if isinstance(s, Job):
+            return job_accepted(s)
         return Response(
             {
                 "assigned": s.assigned,
@@ -171,7 +166,7 @@ class ProgressView(APIView):
         }
     )
     def get(self, request, round_id):
-        rnd = _organizer_round(request.user, round_id)
+        rnd = round_managed_get(request.user, round_id)
         rows = round_progress(rnd)
         return Response(
             {
@@ -186,7 +181,7 @@ class ProgressView(APIView):
 class PanelView(APIView):
     @extend_schema(request=PanelMemberSerializer, responses={201: PanelMemberSerializer})
     def post(self, request, round_id):
-        rnd = _organizer_round(request.user, round_id)
+        rnd = round_managed_get(request.user, round_id)
         payload = PanelMemberSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data

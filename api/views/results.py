@@ -9,10 +9,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.judging_serializers import ReasonSerializer
-from contests.models import Contest, Round
-from contests.permissions import is_contest_organizer
-from contests.selectors import contests_visible_to
+from api.views.jobs import JobStatus, job_accepted
+from contests.models import Contest
+from contests.selectors import contest_managed_get, contests_visible_to, round_managed_get
 from core.errors import NotFound
+from core.models import Job
 from results.exports import EXPORTS, table_bytes
 from results.selectors import public_winner, results_public
 from results.services import publication, rankings
@@ -36,13 +37,6 @@ def _snapshot_body(snap) -> dict:
     }
 
 
-def _round(user, round_id) -> Round:
-    rnd = get_object_or_404(Round.objects.select_related("contest"), pk=round_id)
-    if not is_contest_organizer(user, rnd.contest):
-        raise NotFound()
-    return rnd
-
-
 def _contest(user, slug) -> Contest:
     return get_object_or_404(contests_visible_to(user), slug=slug)
 
@@ -58,16 +52,21 @@ class RoundRankingView(APIView):
             201: OpenApiResponse(
                 description="{id, method, inputs_sha256, "
                 "rows: [{rank, entry_code, score, n_judges}]}"
-            )
+            ),
+            202: OpenApiResponse(
+                response=JobStatus, description="a large round: queued as a background job"
+            ),
         },
     )
     def post(self, request, round_id):
-        rnd = _round(request.user, round_id)
+        rnd = round_managed_get(request.user, round_id)
         payload = MethodSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        snap = rankings.ranking_compute(
+        snap = rankings.ranking_start(
             user=request.user, round=rnd, method=payload.validated_data["method"] or None
         )
+        if isinstance(snap, Job):
+            return job_accepted(snap)
         return Response(_snapshot_body(snap), status=201)
 
 
@@ -81,7 +80,7 @@ class AdvanceView(APIView):
         },
     )
     def post(self, request, round_id):
-        rnd = _round(request.user, round_id)
+        rnd = round_managed_get(request.user, round_id)
         return Response({"advanced": rankings.round_advance(user=request.user, round=rnd)})
 
 
@@ -192,8 +191,8 @@ class ResultsView(APIView):
 class ExportView(APIView):
     @extend_schema(responses={200: OpenApiResponse(description="CSV or XLSX file")})
     def get(self, request, slug, name, fmt):
-        contest = _contest(request.user, slug)
-        if not is_contest_organizer(request.user, contest) or name not in EXPORTS:
+        contest = contest_managed_get(request.user, slug)
+        if name not in EXPORTS:
             raise NotFound()
         rows, columns = EXPORTS[name](contest)
         data = table_bytes(rows, columns, fmt)

@@ -48,6 +48,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from storages.backends.s3 import S3Storage
@@ -367,6 +368,14 @@ def object_delete(*, key: str) -> None:
         return
     with _unavailable_on_os_error("delete", key):
         default_storage.delete(key)
+
+
+def objects_delete_after_commit(keys: list[str]) -> None:
+    """Delete these objects once the current transaction commits (a rollback keeps them:
+    the rows that name them are still there). Empty keys are skipped."""
+    keys = [k for k in keys if k]
+    if keys:
+        transaction.on_commit(lambda: [object_delete(key=k) for k in keys])
 
 
 # -- serving --------------------------------------------------------------------------------

@@ -9,25 +9,23 @@ import hashlib
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contests.enums import Track
 from contests.models import Contest, Round
-from contests.permissions import is_contest_organizer
+from contests.permissions import organizer_required
+from core.actors import SYSTEM
 from core.audit import audit_record
 from core.errors import NotFound
+from core.models import Job
+from core.tasks import job_start
 from judging import assignment as engine
 from judging.enums import ConflictKind, ScorecardStatus
-from judging.errors import AssignmentInfeasible
+from judging.errors import AssignmentInfeasible, ScorecardLocked
 from judging.models import Assignment, Conflict, JudgeProfile, PanelMember, Scorecard
-from judging.services.panel import institution_normalise
+from judging.selectors import conflict_pairs, round_entries, round_is_large
 from submissions.enums import EntryStatus
-from submissions.models import Entry, TeamMember
-from submissions.selectors import judging_allowed_q
-
-FIRST_ROUND_STATUSES = (EntryStatus.SUBMITTED, EntryStatus.ELIGIBLE, EntryStatus.IN_JUDGING)
+from submissions.models import Entry
 
 
 @dataclass(frozen=True)
@@ -40,61 +38,10 @@ class AssignmentSummary:
     short: list[str]  # entries left with fewer than k judges (only after a recusal)
 
 
-def round_entries(rnd: Round) -> QuerySet[Entry]:
-    """Round 1 judges every submitted entry that screening did not refuse; later rounds the
-    entries that advanced."""
-    qs = Entry.objects.filter(contest_id=rnd.contest_id).filter(judging_allowed_q())
-    if rnd.order == 1:
-        return qs.filter(status__in=FIRST_ROUND_STATUSES)
-    return qs.filter(status=EntryStatus.ADVANCED)
-
-
 def queue_order(judge_id: int, entry_id, round_id: int) -> int:
     """A per-judge shuffle that is stable (same judge, entry, round → same place)."""
     digest = hashlib.sha256(f"{round_id}:{judge_id}:{entry_id}".encode()).digest()
     return int.from_bytes(digest[:7], "big")
-
-
-def _entrant_institutions(entries: list[Entry], track: str) -> dict[str, set[str]]:
-    by_entry: dict[str, set[str]] = {str(e.pk): set() for e in entries}
-    if track == Track.SMART_CITY:
-        rows = TeamMember.objects.filter(entry__in=entries).values_list("entry_id", "university")
-        for entry_id, university in rows:
-            by_entry[str(entry_id)].add(institution_normalise(university))
-    else:
-        for e in entries:
-            if e.child is not None and e.child.school:
-                by_entry[str(e.pk)].add(institution_normalise(e.child.school))
-    return by_entry
-
-
-def conflict_pairs(contest: Contest, entries: list[Entry], judges: list) -> set[tuple[int, str]]:
-    """(judge id, entry id) pairs that may never be assigned: automatic (affiliation equals an
-    entrant's university or school), declared (an entry or an institution), and recusals."""
-    institutions = _entrant_institutions(entries, contest.track)
-    entry_ids = set(institutions)
-    pairs: set[tuple[int, str]] = set()
-    declared_inst: dict[int, set[str]] = {}
-    for c in Conflict.objects.filter(contest=contest, judge__in=judges):
-        if c.entry_id is not None:
-            if str(c.entry_id) in entry_ids:
-                pairs.add((c.judge_id, str(c.entry_id)))
-        else:
-            declared_inst.setdefault(c.judge_id, set()).add(institution_normalise(c.institution))
-    for judge in judges:
-        own = {institution_normalise(judge.affiliation)} - {""}
-        own |= declared_inst.get(judge.pk, set())
-        if not own:
-            continue
-        for entry_id, theirs in institutions.items():
-            if own & theirs:
-                pairs.add((judge.pk, entry_id))
-    return pairs
-
-
-def _require_organizer(user, rnd: Round) -> None:
-    if not is_contest_organizer(user, rnd.contest):
-        raise NotFound()
 
 
 def _inputs(rnd: Round):
@@ -115,11 +62,27 @@ def _inputs(rnd: Round):
 
 
 @transaction.atomic
-def judges_assign(*, user, round: Round, seed: int = 0, system: bool = False) -> AssignmentSummary:
+def assignment_start(*, user, round: Round, seed: int = 0) -> AssignmentSummary | Job:
+    """Run the round's assignment now, or, for a round larger than
+    ``settings.BACKGROUND_THRESHOLD``, queue it as a background job of the round's contest
+    (the job runs ``judges_assign`` as ``user``). The page and the API both start here."""
+    rnd = Round.objects.select_related("contest").get(pk=round.pk)
+    organizer_required(user, rnd.contest)
+    if round_is_large(rnd):
+        return job_start(
+            "judging.tasks.round_assign",
+            {"round_id": rnd.pk, "user_id": user.pk, "seed": seed},
+            started_by=user,
+            contest=rnd.contest,
+        )
+    return judges_assign(user=user, round=rnd, seed=seed)
+
+
+@transaction.atomic
+def judges_assign(*, user, round: Round, seed: int = 0) -> AssignmentSummary:
     """Assign judges to every entry of the round that lacks them, keeping existing pairs."""
     rnd = Round.objects.select_for_update().select_related("contest").get(pk=round.pk)
-    if not system:
-        _require_organizer(user, rnd)
+    organizer_required(user, rnd.contest)
     entries, panel, conflicts, affinity = _inputs(rnd)
     active = Assignment.objects.filter(round=rnd, recused_at__isnull=True)
     fixed = [(str(e), j) for e, j in active.values_list("entry_id", "judge_id")]
@@ -258,9 +221,10 @@ def _release(actor, assignment: Assignment, *, reason: str, action: str) -> None
 
 
 def _reassign(actor, rnd: Round) -> list[str]:
-    """Fill the places a recusal or a conflict left; an impossible fill is reported, not raised."""
+    """Fill the places a recusal or a conflict left; an impossible fill is reported, not raised.
+    The system reassigns on behalf of ``actor`` (a judge may recuse, not run the assignment)."""
     try:
-        judges_assign(user=actor, round=rnd, system=True)
+        judges_assign(user=SYSTEM.on_behalf_of(actor), round=rnd)
     except AssignmentInfeasible as exc:
         audit_record(
             actor=actor,
@@ -284,8 +248,6 @@ def assignment_recuse(*, user, assignment_id, reason: str) -> list[str]:
         )
     except (Assignment.DoesNotExist, ValueError) as exc:
         raise NotFound() from exc
-    from judging.errors import ScorecardLocked
-
     if Scorecard.objects.filter(
         round_id=assignment.round_id,
         entry_id=assignment.entry_id,

@@ -19,9 +19,9 @@ from accounts.enums import Role
 from accounts.models import User
 from accounts.services import staff_user_create
 from contests.models import Contest
-from contests.permissions import is_contest_organizer
+from contests.permissions import organizer_required
 from core.audit import audit_record
-from core.errors import NotFound, ValidationFailed
+from core.errors import ValidationFailed
 from core.tabular import TabularError, integers, read_table
 from judging.models import PanelMember
 from judging.services.panel import judge_profile_set
@@ -58,12 +58,9 @@ def invitation_send(*, judge: User) -> None:
     )
 
 
-def judges_import(
-    *, user, contest: Contest, path: str | Path, system: bool = False
-) -> ImportReport:
+def judges_import(*, user, contest: Contest, path: str | Path) -> ImportReport:
     """All or nothing: every row is checked first; a bad row names its row and column."""
-    if not system and not is_contest_organizer(user, contest):
-        raise NotFound()
+    organizer_required(user, contest)
     try:
         table = read_table(path, required=COLUMNS, optional=OPTIONAL)
         loads = (

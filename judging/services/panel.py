@@ -1,32 +1,18 @@
 """Judges, panels and declared conflicts of interest."""
 
-import re
-import unicodedata
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.enums import Role
 from accounts.models import User
 from contests.models import Contest, Round
-from contests.permissions import is_contest_organizer
+from contests.permissions import is_contest_organizer, organizer_required
 from core.audit import audit_record
 from core.errors import NotFound, ValidationFailed
 from judging.enums import ConflictKind
 from judging.models import Conflict, JudgeProfile, PanelMember
+from judging.services.assignment import assignments_release_conflicted
 from submissions.models import Entry
-
-
-def institution_normalise(name: str) -> str:
-    """Compare institutions by letters only: '서울대학교 ', 'Seoul National Univ.' variants of
-    spacing, case and punctuation collapse to one key."""
-    text = unicodedata.normalize("NFKC", name or "").casefold()
-    return re.sub(r"[\W_]+", "", text)
-
-
-def _require_organizer(user, contest: Contest) -> None:
-    if not is_contest_organizer(user, contest):
-        raise NotFound()
 
 
 @transaction.atomic
@@ -41,7 +27,7 @@ def judge_profile_set(*, judge: User, expertise: list[str]) -> JudgeProfile:
 def panel_member_add(
     *, user, round: Round, judge: User, max_load: int | None = None
 ) -> PanelMember:
-    _require_organizer(user, round.contest)
+    organizer_required(user, round.contest)
     if judge.role != Role.JUDGE:
         raise ValidationFailed(_("Only judge accounts can sit on a panel."), code="not_a_judge")
     member, created = PanelMember.objects.update_or_create(
@@ -73,7 +59,7 @@ def conflict_declare(
     A conflict with an entry the judge already holds takes that assignment away and finds
     another judge (see ``assignment_recuse``)."""
     if user.pk != judge.pk:
-        _require_organizer(user, contest)
+        organizer_required(user, contest)
     elif judge.role != Role.JUDGE and not is_contest_organizer(user, contest):
         raise NotFound()  # only judges declare their own conflicts (entrants: nothing here)
     if entry is None and not institution.strip():
@@ -102,7 +88,5 @@ def conflict_declare(
         },
         reason=conflict.reason,
     )
-    from judging.services.assignment import assignments_release_conflicted
-
     assignments_release_conflicted(actor=user, contest=contest, judge=judge)
     return conflict

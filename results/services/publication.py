@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 
 from contests.enums import ContestStatus, Track
 from contests.models import Contest
-from contests.permissions import is_contest_organizer
+from contests.permissions import organizer_required
 from core.audit import audit_record
-from core.errors import Conflict, NotFound, ValidationFailed
+from core.errors import Conflict, ValidationFailed
 from core.tasks import run_after_commit
 from results import prizes as engine
 from results.models import Allocation, Publication
@@ -31,11 +31,6 @@ JUDGED = (
 )
 
 
-def _require_organizer(user, contest: Contest, system: bool = False) -> None:
-    if not system and not is_contest_organizer(user, contest):
-        raise NotFound()
-
-
 def _tiers(contest: Contest) -> dict[str | None, list[engine.Tier]]:
     by_division: dict[str | None, list[engine.Tier]] = {}
     for t in contest.prize_tiers.select_related("division").order_by("division__order", "order"):
@@ -54,9 +49,9 @@ def _tiers(contest: Contest) -> dict[str | None, list[engine.Tier]]:
 
 
 @transaction.atomic
-def allocation_compute(*, user, contest: Contest, system: bool = False) -> Allocation:
+def allocation_compute(*, user, contest: Contest) -> Allocation:
     """Walk the latest final ranking and fill the tiers (per division where tiers are)."""
-    _require_organizer(user, contest, system)
+    organizer_required(user, contest)
     ranking = latest_ranking(contest, None)
     if ranking is None:
         raise ValidationFailed(_("Compute the final ranking first."), code="no_ranking")
@@ -130,8 +125,8 @@ def allocation_compute(*, user, contest: Contest, system: bool = False) -> Alloc
 
 
 @transaction.atomic
-def allocation_approve(*, user, contest: Contest, system: bool = False) -> Allocation:
-    _require_organizer(user, contest, system)
+def allocation_approve(*, user, contest: Contest) -> Allocation:
+    organizer_required(user, contest)
     allocation = Allocation.objects.select_for_update().filter(contest=contest).first()
     if allocation is None:
         raise ValidationFailed(_("Allocate the prizes first."), code="no_allocation")
@@ -188,9 +183,9 @@ def _winners(contest: Contest, allocation: Allocation) -> list[dict]:
 
 
 @transaction.atomic
-def results_publish(*, user, contest: Contest, system: bool = False) -> Publication:
+def results_publish(*, user, contest: Contest) -> Publication:
     contest = Contest.objects.select_for_update().get(pk=contest.pk)  # serialises double clicks
-    _require_organizer(user, contest, system)
+    organizer_required(user, contest)
     if publication_live(contest) is not None:
         raise Conflict(_("The results are already published."), code="already_published")
     allocation = Allocation.objects.filter(contest=contest).first()
@@ -223,9 +218,9 @@ def results_publish(*, user, contest: Contest, system: bool = False) -> Publicat
 
 
 @transaction.atomic
-def results_unpublish(*, user, contest: Contest, reason: str, system: bool = False) -> None:
+def results_unpublish(*, user, contest: Contest, reason: str) -> None:
     contest = Contest.objects.select_for_update().get(pk=contest.pk)
-    _require_organizer(user, contest, system)
+    organizer_required(user, contest)
     if not (reason or "").strip():
         raise ValidationFailed(detail={"reason": [_("Record why the results are withdrawn.")]})
     live = publication_live(contest)

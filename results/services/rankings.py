@@ -13,11 +13,14 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from contests.models import Contest, Round
-from contests.permissions import is_contest_organizer
+from contests.permissions import organizer_required
 from core.audit import audit_record
-from core.errors import NotFound, ValidationFailed
+from core.errors import ValidationFailed
+from core.models import Job
+from core.tasks import job_start
 from judging.enums import ScorecardStatus
 from judging.models import Score
+from judging.selectors import round_is_large
 from results import ranking as engine
 from results.models import RankingSnapshot
 from submissions.enums import EntryStatus
@@ -36,11 +39,6 @@ REFUSALS = {  # the engine's reasons are English; the codes are what clients rel
     "incomplete_panel": _("Rank sums need every judge to score every entry."),
     "missing_round_score": _("A finalist has no score in an earlier weighted round."),
 }
-
-
-def _require_organizer(user, contest: Contest, system: bool) -> None:
-    if not system and not is_contest_organizer(user, contest):
-        raise NotFound()
 
 
 def scores_frame(rnd: Round):
@@ -92,21 +90,41 @@ def _codes(entry_ids) -> dict[str, str]:
     }
 
 
-@transaction.atomic
-def ranking_compute(
-    *, user, round: Round, method: str | None = None, system: bool = False
-) -> RankingSnapshot:
-    rnd = Round.objects.select_related("contest").get(pk=round.pk)
-    _require_organizer(user, rnd.contest, system)
-    frame = scores_frame(rnd)
-    if frame.empty:
-        raise _refused(engine.RankingRefused("no_scores", "no submitted scorecards"))
+def _settings(rnd: Round, method: str | None) -> engine.RankingSettings:
     try:
-        settings = engine.RankingSettings(
+        return engine.RankingSettings(
             method=method or rnd.method, tie_break=rnd.tie_break, per_division=rnd.per_division
         )
     except ValueError as exc:
         raise ValidationFailed(str(exc), code="invalid_method") from exc
+
+
+@transaction.atomic
+def ranking_start(*, user, round: Round, method: str | None = None) -> RankingSnapshot | Job:
+    """Rank the round now, or, for a round larger than ``settings.BACKGROUND_THRESHOLD``,
+    queue it as a background job of the round's contest (an unknown method is refused at once
+    either way). The page and the API both start here."""
+    rnd = Round.objects.select_related("contest").get(pk=round.pk)
+    organizer_required(user, rnd.contest)
+    _settings(rnd, method)
+    if round_is_large(rnd):
+        return job_start(
+            "results.tasks.round_rank",
+            {"round_id": rnd.pk, "user_id": user.pk, "method": method},
+            started_by=user,
+            contest=rnd.contest,
+        )
+    return ranking_compute(user=user, round=rnd, method=method)
+
+
+@transaction.atomic
+def ranking_compute(*, user, round: Round, method: str | None = None) -> RankingSnapshot:
+    rnd = Round.objects.select_related("contest").get(pk=round.pk)
+    organizer_required(user, rnd.contest)
+    frame = scores_frame(rnd)
+    if frame.empty:
+        raise _refused(engine.RankingRefused("no_scores", "no submitted scorecards"))
+    settings = _settings(rnd, method)
     divisions = None
     if rnd.per_division:
         divisions = {
@@ -157,12 +175,12 @@ def latest_ranking(contest: Contest, rnd: Round | None) -> RankingSnapshot | Non
 
 
 @transaction.atomic
-def round_advance(*, user, round: Round, system: bool = False) -> list[str]:
+def round_advance(*, user, round: Round) -> list[str]:
     """Mark the top N (or top p% per division) of the round's latest ranking as advanced."""
     import pandas as pd
 
     rnd = Round.objects.select_related("contest").get(pk=round.pk)
-    _require_organizer(user, rnd.contest, system)
+    organizer_required(user, rnd.contest)
     if rnd.advance_count is None and rnd.advance_percent is None:
         raise ValidationFailed(_("This round has no advancement rule."), code="no_advancement")
     snapshot = latest_ranking(rnd.contest, rnd)
@@ -196,12 +214,12 @@ def round_advance(*, user, round: Round, system: bool = False) -> list[str]:
 
 
 @transaction.atomic
-def final_ranking_compute(*, user, contest: Contest, system: bool = False) -> RankingSnapshot:
+def final_ranking_compute(*, user, contest: Contest) -> RankingSnapshot:
     """Final score = weighted round scores (e.g. 30 % + 70 %), finalists = the last round's
     entries, ties broken by the last round's tie-break chain, per division if it ranks so."""
     import pandas as pd
 
-    _require_organizer(user, contest, system)
+    organizer_required(user, contest)
     weighted = [r for r in contest.rounds.order_by("order") if r.weight > 0]
     if not weighted:
         raise ValidationFailed(_("No round carries weight in the final score."), code="no_weights")

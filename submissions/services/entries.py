@@ -1,7 +1,5 @@
 """Creating, editing, submitting and withdrawing entries; organizer screening and extensions."""
 
-import hashlib
-import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -40,6 +38,8 @@ from submissions.errors import (
 )
 from submissions.models import Child, Consent, Entry, ReceiptCounter, TeamMember
 from submissions.permissions import entry_deadline_open, is_entry_owner
+from submissions.services.files import entry_files_delete
+from submissions.services.seal import entry_seal_compute
 from submissions.services.verification import guardian_verified_at
 
 MAX_ABSTRACT = 1000
@@ -239,34 +239,6 @@ def _set_consents(entry: Entry, consents: dict[str, bool], user) -> None:
             given_at=now,
             verification_method="email" if kind == ConsentKind.GUARDIAN and verified else "",
             verified_at=verified if kind == ConsentKind.GUARDIAN else None,
-        )
-
-
-def entry_seal_compute(entry: Entry) -> str:
-    """SHA-256 over the entry id and every stored file's slot, size and SHA-256."""
-    files = sorted(
-        (f.slot, f.sha256, f.size)
-        for f in entry.files.exclude(status=FileStatus.PENDING).only("slot", "sha256", "size")
-    )
-    canonical = json.dumps({"entry": str(entry.pk), "files": files}, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def entry_reseal(entry: Entry, *, actor) -> None:
-    """A submitted entry edited before the deadline gets a new seal; the change is audited."""
-    if entry.status != EntryStatus.SUBMITTED:
-        return
-    before = entry.seal_sha256
-    entry.seal_sha256 = entry_seal_compute(entry)
-    if entry.seal_sha256 != before:
-        entry.save(update_fields=["seal_sha256", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="entry.reseal",
-            target=entry,
-            contest=entry.contest,
-            before={"seal": before},
-            after={"seal": entry.seal_sha256},
         )
 
 
@@ -471,8 +443,6 @@ def entry_withdraw(*, user, entry: Entry) -> Entry:
     entry.status = EntryStatus.WITHDRAWN
     entry.save(update_fields=["status", "updated_at"])
     entry.members.update(active=False)  # members may join another team
-    from submissions.services.files import entry_files_delete
-
     entry_files_delete(entry=entry)  # nothing of a withdrawn entry stays in storage
     audit_record(
         actor=user,

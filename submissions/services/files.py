@@ -8,6 +8,7 @@ its row removed; storage deletes run after commit so a rollback never loses a ke
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,9 +18,10 @@ from contests.enums import Track
 from core.errors import NotFound, ValidationFailed
 from core.storage.objectstore import (
     UploadTicket,
-    object_delete,
     object_open,
     object_size,
+    object_url,
+    objects_delete_after_commit,
     upload_ticket,
 )
 from core.tasks import run_after_commit
@@ -28,7 +30,7 @@ from submissions.errors import EntryLocked, IncompleteEntry, SubmissionsClosed
 from submissions.inspection import SLOT_RULES, FileRejected, display_filename, file_inspect
 from submissions.models import Entry, EntryFile
 from submissions.permissions import entry_deadline_open, entry_editable_by_entrant, is_entry_owner
-from submissions.services.entries import entry_reseal
+from submissions.services.seal import entry_reseal
 
 TICKET_SECONDS = 600  # presigned POSTs expire within 10 minutes (DOMAIN §10)
 SLOTS_BY_TRACK = {
@@ -42,16 +44,6 @@ REPLACED_ON_UPLOAD = (FileSlot.PROPOSAL, FileSlot.VIDEO, FileSlot.DRAWING)  # on
 def file_key(entry: Entry, file_id: uuid.UUID, name: str = "original") -> str:
     """Server-generated keys; no personal data, never the user's filename."""
     return f"contests/{entry.contest_id}/entries/{entry.pk}/{file_id}/{name}"
-
-
-def _delete_objects_after_commit(keys: list[str]) -> None:
-    keys = [k for k in keys if k]
-    if keys:
-        transaction.on_commit(lambda: [object_delete(key=k) for k in keys])
-
-
-def _file_keys(f: EntryFile) -> list[str]:
-    return [f.key, f.preview_key, f.thumbnail_key, f.judge_key]
 
 
 def _check_entrant(user, entry: Entry) -> None:
@@ -132,7 +124,7 @@ def _refuse(record: EntryFile, error: ValidationFailed) -> ValidationFailed:
     """Remove the row now and the object after commit; return the error to raise."""
     with transaction.atomic():
         EntryFile.objects.filter(pk=record.pk).delete()
-        _delete_objects_after_commit([record.key])
+        objects_delete_after_commit([record.key])
     return error
 
 
@@ -213,7 +205,7 @@ def _accept(*, user, record: EntryFile, found) -> EntryFile:
             .exclude(status=FileStatus.PENDING)
         )
         for f in old:
-            _delete_objects_after_commit(_file_keys(f))
+            objects_delete_after_commit(f.object_keys)
         EntryFile.objects.filter(pk__in=[f.pk for f in old]).delete()
     entry_reseal(Entry.objects.get(pk=record.entry_id), actor=user)
     if record.status == FileStatus.ACCEPTED:
@@ -235,7 +227,7 @@ def file_delete(*, user, entry: Entry, file_id) -> None:
             detail={"files": [required.value]},
         )
     record.delete()
-    _delete_objects_after_commit(_file_keys(record))
+    objects_delete_after_commit(record.object_keys)
     entry_reseal(entry, actor=user)
 
 
@@ -243,17 +235,13 @@ def entry_files_delete(*, entry: Entry) -> None:
     """Remove every file of an entry (withdrawal, privacy deletion); objects after commit."""
     records = list(entry.files.all())
     for f in records:
-        _delete_objects_after_commit(_file_keys(f))
+        objects_delete_after_commit(f.object_keys)
     EntryFile.objects.filter(pk__in=[f.pk for f in records]).delete()
 
 
 def file_url(*, user, entry: Entry, file_id) -> tuple[str, int]:
     """A short-lived signed URL of an original, for its owner and the contest's organizers
     (the caller has already checked that the entry is visible to the user)."""
-    from django.conf import settings
-
-    from core.storage.objectstore import object_url
-
     try:
         record = entry.files.exclude(status=FileStatus.PENDING).get(pk=file_id)
     except (EntryFile.DoesNotExist, ValueError, DjangoValidationError) as exc:

@@ -1,8 +1,8 @@
-"""Privacy lifecycle (DOMAIN §10 "People"): after the appeal window, non-winners' personal data
-and files are deleted; the anonymous scores stay.
+"""Privacy lifecycle of entries (DOMAIN §10 "People"): what deleting an entrant's personal
+data means. *When* it happens (after the appeal window of published results) is decided by
+``results.services.retention``.
 
-What is deleted for every entry that won nothing in a contest whose results were published more
-than ``Contest.appeal_window_days`` ago:
+What is deleted for every entry not kept (the winners):
 
 - every file: the ``EntryFile`` rows now, the stored objects (originals, previews, thumbnails,
   judges' copies) after commit;
@@ -16,82 +16,26 @@ than ``Contest.appeal_window_days`` ago:
 What stays: the entry row with its receipt number and blind code, its division and status,
 consent evidence (kind, text version, when, by which account), scorecards and scores, ranking
 snapshots, allocations and publications, and the audit trail. Accounts are not touched here:
-they belong to people, not to one contest.
-
-Running it again changes nothing (every purged value is a fixed point), and each run that
-changed something leaves one audit record per contest.
+they belong to people, not to one contest. Every purged value is a fixed point, so running it
+again changes nothing.
 """
 
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-
-from django.db import transaction
 from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat, TruncYear
-from django.utils import timezone
 
 from contests.models import Contest
-from core.audit import audit_record
-from results.models import Publication
+from core.storage.objectstore import objects_delete_after_commit
 from submissions.models import Child, Entry, EntryFile, TeamMember
-from submissions.services.files import _delete_objects_after_commit, _file_keys
 
 PURGED_EMAIL_DOMAIN = "purged.invalid"
 
 
-@dataclass
-class PurgeReport:
-    contests: list[str] = field(default_factory=list)
-    entries: int = 0
-    files: int = 0
-    members: int = 0
-    children: int = 0
-
-
-def contests_past_appeal_window(now: datetime) -> list[tuple[Contest, Publication]]:
-    """Contests with live published results older than their appeal window."""
-    due = []
-    publications = Publication.objects.filter(unpublished_at__isnull=True).select_related(
-        "contest", "allocation"
-    )
-    for publication in publications:
-        window = timedelta(days=publication.contest.appeal_window_days)
-        if publication.published_at + window <= now:
-            due.append((publication.contest, publication))
-    return due
-
-
-def _winner_ids(publication: Publication) -> set[str]:
-    return {str(a["entry_id"]) for a in publication.allocation.awards}
-
-
-def personal_data_purge(
-    *, now: datetime | None = None, dry_run: bool = False, actor=None
-) -> PurgeReport:
-    now = now or timezone.now()
-    report = PurgeReport()
-    for contest, publication in contests_past_appeal_window(now):
-        with transaction.atomic():
-            counts = _contest_purge(contest, _winner_ids(publication), dry_run=dry_run)
-            if not dry_run and any(counts.values()):
-                audit_record(
-                    actor=actor,
-                    action="personal_data.purge",
-                    target=contest,
-                    contest=contest,
-                    after=counts,
-                    reason=f"appeal window of {contest.appeal_window_days} days ended",
-                )
-        if any(counts.values()):
-            report.contests.append(contest.slug)
-        report.entries += counts["entries"]
-        report.files += counts["files"]
-        report.members += counts["members"]
-        report.children += counts["children"]
-    return report
-
-
-def _contest_purge(contest: Contest, winners: set[str], *, dry_run: bool) -> dict[str, int]:
+def contest_personal_data_purge(
+    *, contest: Contest, keep: set[str], dry_run: bool
+) -> dict[str, int]:
+    """Delete the personal data and files of the contest's entries not in ``keep`` (entry ids);
+    returns the counts of what was (or, with ``dry_run``, would be) purged. Idempotent."""
+    winners = keep
     losers = Entry.objects.filter(contest=contest).exclude(pk__in=winners)
     files = EntryFile.objects.filter(entry__in=losers)
     members = TeamMember.objects.filter(entry__in=losers).exclude(
@@ -117,10 +61,10 @@ def _contest_purge(contest: Contest, winners: set[str], *, dry_run: bool) -> dic
     keys = [
         k
         for f in files.only("key", "preview_key", "thumbnail_key", "judge_key")
-        for k in _file_keys(f)
+        for k in f.object_keys
     ]
     files.delete()
-    _delete_objects_after_commit(keys)
+    objects_delete_after_commit(keys)
     members.update(
         name="",
         university="",

@@ -3,9 +3,11 @@
 import pytest
 from django.db import transaction
 
+from accounts.enums import Role
 from core import tasks
 from core.models import Job
 from tests.conftest import client_for
+from tests.factories import user_make
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +105,8 @@ def test_with_a_broker_the_job_is_queued_for_celery(
     assert (job.status, job.started_by, CALLS) == ("queued", guardian, [])
 
 
-def test_job_status_api_for_who_started_it_and_organizers(guardian, other_guardian, organizer):
+def test_job_status_api_for_who_started_it_only(guardian, other_guardian, organizer):
+    """A person's own job (no contest): theirs alone, organizers included (issue 13.13)."""
     job = Job.objects.create(name="submissions.tasks.file_derivatives_make", started_by=guardian)
     url = f"/api/v1/jobs/{job.pk}/"
     mine = client_for(guardian).get(url)
@@ -116,10 +119,24 @@ def test_job_status_api_for_who_started_it_and_organizers(guardian, other_guardi
         "error": "",
         "attempts": 0,
     }
-    assert client_for(organizer).get(url).status_code == 200
+    assert client_for(organizer).get(url).status_code == 404
     assert client_for(other_guardian).get(url).status_code == 404
     assert client_for(guardian).get("/api/v1/jobs/999999/").status_code == 404
     assert client_for(None).get(url).status_code == 401
+
+
+def test_a_contest_job_is_visible_to_its_organizers_only(wsce, organizer):
+    """Jobs of one contest: its organizers follow them; the other contest's organizer gets 404
+    (issue 13.13: any organizer could read any job)."""
+    smart, drawing = wsce
+    smart.organizers.add(organizer)
+    other = user_make(Role.ORGANIZER)
+    drawing.organizers.add(other)
+    job = Job.objects.create(name="results.tasks.round_rank", contest=smart, started_by=None)
+    url = f"/api/v1/jobs/{job.pk}/"
+    assert client_for(organizer).get(url).status_code == 200
+    assert client_for(other).get(url).status_code == 404
+    assert client_for(other).get(f"/api/v1/jobs/{'9' * 30}/").status_code == 404
 
 
 def test_job_status_page_polls_with_static_js(client, guardian, other_guardian):

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from contests.models import Contest
+from core.actors import SYSTEM
 from core.errors import DomainError
 from judging.services.judges import judges_import
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         except Contest.DoesNotExist as exc:
             raise CommandError(f"no contest {opts['contest']!r}") from exc
         try:
-            report = judges_import(user=None, contest=contest, path=opts["file"], system=True)
+            report = judges_import(user=SYSTEM, contest=contest, path=opts["file"])
         except DomainError as exc:
             raise CommandError(f"{exc.code}: {exc.message} {exc.detail}") from exc
         self.stdout.write(

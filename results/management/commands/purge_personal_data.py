@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from submissions.services.retention import personal_data_purge
+from results.services.retention import personal_data_purge
 
 
 class Command(BaseCommand):

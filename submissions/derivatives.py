@@ -14,12 +14,8 @@ Images are decoded and re-encoded, so nothing of the upload survives but its pix
 * preview: longest side ≤ 2048 px; thumbnail: ≤ 400 px, made from the preview. Images are never
   enlarged. Only the first frame of a multi-frame file is used.
 
-The PDF judge copy is a new document holding clones of the pages only: no document information
-dictionary (/Author, /Creator, /Producer, /Title, /Subject, /Keywords), no XMP (/Metadata in the
-catalogue, on pages or on any object), no /PieceInfo (application data, which can carry an
-editor's whole source file), and nothing of the old catalogue: outlines (bookmark titles can
-name a team), name trees, forms' scripts and open actions are not carried over. Page content,
-annotations and their appearances are kept, so the copy looks the same and has the same pages.
+The judges' copy of a PDF is made in ``submissions.pdfsanitise``: rebuilt from rendered pages,
+so nothing of the original survives but what a reader sees.
 """
 
 from __future__ import annotations
@@ -29,11 +25,8 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from PIL import Image, ImageCms, ImageOps
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject
 
 from submissions.inspection import FileRejected, RejectionCode, pillow_guard
-from submissions.pdfwalk import pdf_containers
 
 __all__ = [
     "JPEG_QUALITY",
@@ -41,7 +34,6 @@ __all__ = [
     "THUMBNAIL_MAX_SIDE",
     "ImageDerivatives",
     "image_derivatives",
-    "pdf_judge_copy",
 ]
 
 PREVIEW_MAX_SIDE = 2048
@@ -140,29 +132,4 @@ def _clean_jpeg(im: Image.Image) -> bytes:
     clean.paste(im.convert("RGB"))
     out = io.BytesIO()
     clean.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
-    return out.getvalue()
-
-
-# --- PDF ------------------------------------------------------------------------------------
-
-_PDF_PRIVATE_KEYS = ("/Metadata", "/PieceInfo")
-
-
-def pdf_judge_copy(*, fileobj: BinaryIO) -> bytes:
-    """A copy of an accepted, non-quarantined PDF with every metadata channel removed."""
-    reader = PdfReader(io.BytesIO(fileobj.read()), strict=True)
-    if reader.is_encrypted:
-        raise FileRejected(RejectionCode.INVALID_PDF, detail={"reason": "encrypted"})
-    # Strip the reader's (cached, mutable) objects first, so the private data is never cloned
-    # into the writer: pypdf writes every object it cloned, referenced or not.
-    for obj in pdf_containers(reader.trailer):
-        if isinstance(obj, DictionaryObject):
-            for key in _PDF_PRIVATE_KEYS:
-                dict.pop(obj, key, None)  # popped before the walk reads the values
-    writer = PdfWriter()
-    for page in reader.pages:
-        writer.add_page(page)
-    writer.metadata = None  # no /Info at all, not even pypdf's /Producer
-    out = io.BytesIO()
-    writer.write(out)
     return out.getvalue()

@@ -51,7 +51,8 @@ Decisions where the specification leaves room:
   ``#xx`` escapes, so ``/J#53`` is ``/JS``. Known limit: even in strict mode pypdf repairs an
   xref entry that points at the wrong offset by searching for ``N G obj``; a file that defines
   an object twice could then be read differently by pypdf and by a viewer. Judges only ever get
-  the rewritten copy from ``derivatives.pdf_judge_copy``, which is what pypdf read.
+  the copy from ``pdfsanitise.pdf_judge_copy``: pixels of the pages as PDFium rendered them,
+  so whatever such a file hides elsewhere cannot reach them, whichever reading is right.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Walking a PDF's object graph: every dictionary (streams included) and array reachable from
-a starting object, each once. Shared by the inspection (looking for active content) and the
-judges' copy (removing metadata), so both see exactly the same objects."""
+a starting object, each once. Used by the inspection, looking for active content (the judges'
+copy no longer walks objects: it is rebuilt from rendered pages, ``submissions.pdfsanitise``)."""
 
 from collections.abc import Iterator
 from typing import Any

@@ -4,9 +4,10 @@ import logging
 import uuid
 
 from core.storage.objectstore import object_open, object_save
-from submissions.derivatives import image_derivatives, pdf_judge_copy
+from submissions.derivatives import image_derivatives
 from submissions.enums import FileStatus
 from submissions.models import EntryFile
+from submissions.pdfsanitise import pdf_judge_copy
 
 log = logging.getLogger(__name__)
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/heic", "image/heif"}
@@ -14,7 +15,8 @@ IMAGE_TYPES = {"image/jpeg", "image/png", "image/heic", "image/heif"}
 
 def file_derivatives_make(*, file_id: str) -> None:
     """Judges and the public see re-encoded copies: no EXIF/GPS, upright, no trailing bytes;
-    PDFs without author metadata. The original stays private."""
+    PDFs rebuilt from their rendered pages. The original stays private. Quarantined files get
+    no copy, so they are never shown to a judge."""
     record = EntryFile.objects.filter(pk=file_id, status=FileStatus.ACCEPTED).first()
     if record is None:  # deleted or quarantined meanwhile
         return

@@ -114,7 +114,8 @@ def _codes(labels: np.ndarray, universe: np.ndarray, what: str) -> np.ndarray:
     at = np.minimum(np.searchsorted(universe, labels), max(len(universe) - 1, 0))
     unknown = np.ones(len(labels), dtype=bool) if not len(universe) else universe[at] != labels
     if unknown.any():
-        raise ValueError(f"{what} {labels[unknown][0]!r} is not one of the round's entries")
+        label = labels[unknown][:1].tolist()[0]
+        raise ValueError(f"{what} {label!r} is not one of the round's entries")
     return at.astype(np.int64)
 
 
@@ -291,7 +292,8 @@ def scale_fit(
         raise ValueError("judges, winners and losers must have the same length")
     if m and (win_labels == lose_labels).any():
         at = int(np.flatnonzero(win_labels == lose_labels)[0])
-        raise ValueError(f"decision {at}: {win_labels[at]!r} cannot be compared with itself")
+        label = win_labels[at : at + 1].tolist()[0]
+        raise ValueError(f"decision {at}: {label!r} cannot be compared with itself")
     if entries is None:
         entry_labels, inverse = np.unique(
             np.concatenate([win_labels, lose_labels]), return_inverse=True

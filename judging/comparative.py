@@ -16,9 +16,10 @@ The model, as implemented
   — sparse, 2 non-zeros per decision. Each Newton step ``H δ = g`` is solved by conjugate
   gradients preconditioned with ``diag(H)`` (inexact: relative residual ``min(0.1, max|g|)``),
   then a backtracking (Armijo) line search. Stops when ``max_i |g_i| ≤ tol``. 250,000 decisions
-  over 50,000 entries: about 8 Newton steps, ~0.5 s (bench/bench_pairwise.py).
-  ``start=`` a previous fit warm-starts by entry label (a refit after a few more decisions takes
-  2–3 steps).
+  over 50,000 entries: 7 Newton steps, under a second (bench/bench_pairwise.py).
+  ``start=`` a previous fit warm-starts by entry label. It saves little: after 1 % more
+  decisions the few entries they touch start far from their optimum and the quadratic phase
+  still needs ~6 steps to reach ``tol`` (7 cold), so a cold refit is just as good.
 * **Standard errors** from the inverse of the penalised information ``H``, for θ relative to the
   scale's mean: ``var_i = (H⁻¹)_ii − 1/(λn)`` (``1`` is an eigenvector of ``H`` with eigenvalue
   ``λ``, so this is ``P H⁻¹ P`` with ``P`` the centring projection). ``se_method="exact"``

@@ -26,9 +26,9 @@ The model, as implemented
   inverts ``H`` densely (``auto`` does so up to :data:`EXACT_SE_MAX` entries). Above that,
   ``"approx"``: the Neumann series ``H⁻¹ = Σ_k (D⁻¹A)^k D⁻¹`` (``H = D − A``, ``D`` diagonal)
   cut after the ``A²`` term, ``var_i ≈ 1/D_i + Σ_j A_ij² / (D_i² D_j)`` — the entry's own
-  information plus its opponents' uncertainty. On ~10 comparisons per entry it is within about
-  3 % of the exact SE (tests/judging/test_comparative.py), slightly below it: the plain diagonal
-  ``1/D_i`` would be ~10 % below.
+  information plus its opponents' uncertainty. With 10 comparisons per entry (random pairs,
+  600 and 1,000 entries) it is 1 % below the exact SE on average and 5 % at worst, and SSR moves
+  by < 0.01; the plain diagonal ``1/√D_i`` is 6 % below on average, 16 % at worst.
 * **Scale Separation Reliability** (as No More Marking and R's ``sirt::btm``):
   ``SSR = (var(θ) − mean(se²)) / var(θ)`` with ``var`` the sample variance (n − 1) over every
   entry of the round, uncompared ones included (so a round with entries still unseen is not yet

@@ -14,6 +14,7 @@ BENCHES = [
     "bench.bench_assignment",
     "bench.bench_ranking",
     "bench.bench_ranking_load",
+    "bench.bench_pairwise",
     "bench.bench_http",
     "bench.bench_cpu",
     "bench.bench_surge",

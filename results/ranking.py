@@ -151,6 +151,18 @@ def _read_scores(scores: Any) -> _Scores:
     return _Scores(judges, entries, criteria, key, points)
 
 
+def _card_totals(data: _Scores) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Scorecard totals (DOMAIN §6 step 1), in key order: (card key per score row, judge and
+    entry code per card, total per card). The key is sorted, so a card's criteria are
+    contiguous."""
+    n_criteria = len(data.criteria.strings) if data.criteria else 1
+    card_key = data.key // n_criteria
+    starts = np.flatnonzero(np.r_[True, card_key[1:] != card_key[:-1]])
+    totals = exact(np.add.reduceat(data.points, starts))
+    n_entries = len(data.entries.strings)
+    return card_key, card_key[starts] // n_entries, card_key[starts] % n_entries, totals
+
+
 def _divisions(entry_strings: list[str], divisions: Any, required: bool) -> stats.Labels:
     if divisions is None:
         if required:
@@ -175,10 +187,7 @@ def _z_scores(data: _Scores, card_j, card_e, totals, judge, min_entries: int) ->
         detail = {"min_judge_entries": min_entries, "judges": counts}
         raise RankingRefused("too_few_scores", "z_score needs more entries per judge", detail)
     _require_connected(data, card_j, card_e)
-    flat = judge.min == judge.max  # a judge who gave every entry the same total: z = 0
-    spread = np.where(flat, 1.0, judge.std)[card_j]
-    z = np.where(flat[card_j], 0.0, (totals - judge.mean[card_j]) / spread)
-    entry_z = np.bincount(card_e, weights=z) / np.bincount(card_e)
+    entry_z = np.bincount(card_e, weights=stats.card_z(card_j, totals, judge)) / np.bincount(card_e)
     return totals.mean() + entry_z * totals.std()
 
 
@@ -236,11 +245,8 @@ def rank_entries(
     division = _divisions(data.entries.strings, divisions, settings.per_division)
     n_criteria = len(data.criteria.strings) if data.criteria else 1
 
-    # 1. scorecard totals: the key is sorted, so each card's criteria are contiguous.
-    card_key = data.key // n_criteria
-    starts = np.flatnonzero(np.r_[True, card_key[1:] != card_key[:-1]])
-    totals = exact(np.add.reduceat(data.points, starts))
-    card_j, card_e = card_key[starts] // n_entries, card_key[starts] % n_entries
+    # 1. scorecard totals.
+    card_key, card_j, card_e, totals = _card_totals(data)
     entry = stats.group_stats(card_e, totals, n_entries)
     judge = stats.group_stats(card_j, totals, n_judges)
     groups = division.codes if settings.per_division else np.zeros(n_entries, dtype=np.int64)

@@ -39,10 +39,11 @@ Choices where the specification leaves room:
   (`tiers=(1, 3, 10)`: first prize = rank 1, first or second = rank ≤ 3, …).
 * contested: the interval crosses the advancement cut (rank_low ≤ cut < rank_high, in the
   rank the cut applies to) or any tier boundary.
-* Reproducible: one PCG64 stream seeded with `seed`, or, when not given, with the first 64
-  bits of the ranking's `inputs_sha256`; cards are drawn entry by entry in the ranking's row
-  order (judges in label order within) and the stream does not depend on the chunking, so
-  the result is byte-identical whatever the input row order or `chunk_bytes`.
+* Reproducible: one PCG64 stream of float32 uniforms, seeded with `seed`, or, when not
+  given, with the first 64 bits of the ranking's `inputs_sha256`; cards are drawn entry by
+  entry in the ranking's row order (judges in label order within) and the stream does not
+  depend on the chunking, so the result is byte-identical whatever the input row order or
+  `chunk_bytes`.
 * Vectorised: resamples are processed in chunks (about `chunk_bytes` of working arrays each);
   only the int32 ranks (N × entries) are kept for the percentiles.
 """
@@ -65,9 +66,9 @@ from results.ranking import (
     RankingResult,
     RankingSettings,
     _card_totals,
+    _rank_scores,
     _read_scores,
     _Scores,
-    rank_entries,
 )
 from results.ranking_stats import DECIMALS, exact
 
@@ -108,7 +109,7 @@ class _Panel:
     width: int  # slots per entry in the padded grid, or 0: slots are the cards, use reduceat
     first: np.ndarray  # per entry: its first slot
     slot_first: np.ndarray  # per slot: the first card of its entry (the dummy for padding)
-    slot_count: np.ndarray  # per slot: its entry's number of cards, float64 (1 for padding)
+    slot_count: np.ndarray  # per slot: its entry's number of cards, float32 (1 for padding)
     value: np.ndarray  # per card + dummy 0: what is averaged (total, z, corrected total, rank)
     tie: list[np.ndarray]  # per tie-break criterion, per card + dummy 0: points (NaN if none)
     method: str
@@ -178,7 +179,7 @@ def _panel(data: _Scores, settings: RankingSettings, row_of_code: np.ndarray) ->
         width=width,
         first=first,
         slot_first=slot_first,
-        slot_count=slot_count.astype(np.float64),
+        slot_count=slot_count.astype(np.float32),
         value=np.r_[value[order], 0.0],
         tie=[np.r_[points[order], 0.0] for points in tie],
         method=settings.method,
@@ -199,7 +200,8 @@ def _entry_sums(panel: _Panel, drawn: np.ndarray) -> np.ndarray:
 
 
 def _resample_keys(panel: _Panel, uniform: np.ndarray) -> list[np.ndarray]:
-    """Rank keys (smaller is better) of r resamples: `uniform` is (r, slots) in [0, 1)."""
+    """Rank keys (smaller is better) of r resamples: `uniform` is (r, slots) float32 in
+    [0, 1) — 24 bits are plenty to pick one of a few cards uniformly."""
     np.multiply(uniform, panel.slot_count, out=uniform)
     draw = uniform.astype(np.int64)  # floor(u × n) ∈ [0, n − 1] …
     np.minimum(draw, panel.slot_count.astype(np.int64) - 1, out=draw)  # … even after rounding
@@ -326,7 +328,8 @@ def rank_intervals(
     level: float = DEFAULT_LEVEL,
     chunk_bytes: int = _CHUNK_BYTES,
 ) -> RankIntervals:
-    """Rank the round (`results.ranking.rank_entries`, same refusals) and resample its judges.
+    """Rank the round (as `results.ranking.rank_entries`, same refusals) and resample its
+    judges.
 
     Give at most one of `top_n` / `top_percent` (the advancement rule) for p_advance; `tiers`
     are cumulative rank boundaries for p_tier_<i>. See the module docstring for the choices.
@@ -345,8 +348,8 @@ def rank_intervals(
     if any(b < 1 for b in tiers) or any(b >= c for b, c in pairwise(tiers)):
         raise ValueError("tiers are cumulative rank boundaries: increasing integers ≥ 1")
 
-    result = rank_entries(scores, settings, divisions=divisions)
     data = _read_scores(scores)
+    result = _rank_scores(data, settings, divisions)
     n_entries = len(data.entries.strings)
     code_of_row = pd.Index(data.entries.strings).get_indexer(result.rows["entry"].astype(str))
     row_of_code = np.empty(n_entries, dtype=np.int64)
@@ -373,7 +376,7 @@ def rank_intervals(
     in_tier = np.zeros((len(tiers), n_entries), dtype=np.int64)
     for start in range(0, n_resamples, chunk):
         stop = min(start + chunk, n_resamples)
-        keys = _resample_keys(panel, rng.random((stop - start, n_slots)))
+        keys = _resample_keys(panel, rng.random((stop - start, n_slots), dtype=np.float32))
         chunk_ranks = _grouped_ranks(keys, rank_members)
         ranks[start:stop] = chunk_ranks
         chunk_cut_ranks = chunk_ranks

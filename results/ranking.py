@@ -240,7 +240,11 @@ def rank_entries(
 
     `divisions` maps entry → division; it is required when `settings.per_division`.
     """
-    data = _read_scores(scores)
+    return _rank_scores(_read_scores(scores), settings, divisions)
+
+
+def _rank_scores(data: _Scores, settings: RankingSettings, divisions: Any) -> RankingResult:
+    """`rank_entries` on scores already read (`results.intervals` reads them once for both)."""
     n_judges, n_entries = len(data.judges.strings), len(data.entries.strings)
     division = _divisions(data.entries.strings, divisions, settings.per_division)
     n_criteria = len(data.criteria.strings) if data.criteria else 1

@@ -360,6 +360,7 @@ def rank_intervals(
 
     # The advancement cut, in the rank it applies to (p% needs ranks within each division).
     division_ranked = top_percent is not None and not settings.per_division
+    division_members = _members(division_codes) if division_ranked else []
     cut: np.ndarray | int | None = top_n
     if top_percent is not None:
         share = Fraction(str(top_percent)) / 100
@@ -381,7 +382,7 @@ def rank_intervals(
         ranks[start:stop] = chunk_ranks
         chunk_cut_ranks = chunk_ranks
         if division_ranked:
-            chunk_cut_ranks = _grouped_ranks(keys, _members(division_codes))
+            chunk_cut_ranks = _grouped_ranks(keys, division_members)
             cut_ranks[start:stop] = chunk_cut_ranks
         if cut is not None:
             advancing += (chunk_cut_ranks <= cut).sum(axis=0)

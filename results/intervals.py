@@ -26,7 +26,7 @@ Choices where the specification leaves room:
   resample), which makes the resampled mean's variance s²/k; the mean of each entry's values is
   unchanged. Tie-break criterion means are resampled unwidened. Even so,
   with 3 judges an entry's own spread is estimated from 3 values and the interval stays
-  somewhat optimistic: on simulated panels the 90% interval covered the true rank ≈ 82% of
+  somewhat optimistic: on simulated panels the 90% interval covered the true rank 79–82% of
   the time with 3 judges per entry and ≈ 87–90% with 5 (tests/results/test_intervals.py).
 * The interval: rank_low and rank_high are the inverted-CDF percentiles at (1 − level)/2 and
   (1 + level)/2 of the entry's rank over the resamples (default level 0.90: the 5th and 95th),

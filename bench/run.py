@@ -13,6 +13,7 @@ from pathlib import Path
 BENCHES = [
     "bench.bench_assignment",
     "bench.bench_ranking",
+    "bench.bench_intervals",
     "bench.bench_ranking_load",
     "bench.bench_pairwise",
     "bench.bench_http",

@@ -15,6 +15,10 @@ Choices where the specification leaves room:
 * Standard deviations are population (ddof=0) everywhere: judge statistics, entry spread, and
   the z-score method (each judge's z and the round's overall deviation). z_score results are
   not clipped to 0–100: an outstanding entry may score above 100.
+* `calibrated`: quality + judge offset fitted by ridge-penalised least squares
+  (`results.calibration`); the judge statistics gain `offset` and `offset_se`. Its
+  `calibration_lambda` enters the inputs hash only for this method, so the other methods'
+  hashes are unchanged by the setting's existence.
 * `rank_sum`: "score" is the sum of the entry's per-judge ranks, and LOWER is better. It is
   refused (`incomplete_panel`) unless every judge of a ranking group scored every entry of it.
 * Row order: (division when ranked per division, then) rank, then entry id as a string.
@@ -34,9 +38,10 @@ import numpy as np
 import pandas as pd
 
 from results import ranking_stats as stats
+from results.calibration import DEFAULT_LAMBDA, calibration_fit
 from results.ranking_stats import DECIMALS, exact
 
-Method = Literal["mean", "trimmed_mean", "z_score", "rank_sum"]
+Method = Literal["mean", "trimmed_mean", "z_score", "rank_sum", "calibrated"]
 METHODS: tuple[str, ...] = get_args(Method)
 TRIM_MIN_JUDGES = 5  # trimmed_mean drops the highest and lowest total from 5 judges up
 _CAP = 50  # at most this many examples in a refusal's detail
@@ -56,6 +61,7 @@ class RankingSettings:
     tie_break: tuple[str, ...] = ()  # criterion codes, higher mean wins, in order
     per_division: bool = False
     min_judge_entries: int = 10  # z_score only
+    calibration_lambda: float = DEFAULT_LAMBDA  # calibrated only: ridge penalty on offsets
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tie_break", tuple(self.tie_break))
@@ -65,14 +71,17 @@ class RankingSettings:
             raise ValueError("tie_break lists a criterion twice")
         if self.min_judge_entries < 1:
             raise ValueError("min_judge_entries must be at least 1")
+        if not 0 <= self.calibration_lambda < math.inf:
+            raise ValueError("calibration_lambda must be a finite number ≥ 0")
 
 
 @dataclass(frozen=True, eq=False)
 class RankingResult:
     """`rows`: rank, entry, division, score, n_judges, mean_<criterion> per tie-break criterion,
     total_min, total_max, total_std (spread of the judges' totals). `judges`: judge, count,
-    mean, std of each judge's totals. Combined rankings (`combine_rounds`) have score_<round>
-    columns instead of n_judges/tie-break/spread and no judge statistics."""
+    mean, std of each judge's totals; `calibrated` adds offset and offset_se. Combined rankings
+    (`combine_rounds`) have score_<round> columns instead of n_judges/tie-break/spread and no
+    judge statistics."""
 
     rows: pd.DataFrame
     judges: pd.DataFrame
@@ -142,6 +151,18 @@ def _read_scores(scores: Any) -> _Scores:
     return _Scores(judges, entries, criteria, key, points)
 
 
+def _card_totals(data: _Scores) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Scorecard totals (DOMAIN §6 step 1), in key order: (card key per score row, judge and
+    entry code per card, total per card). The key is sorted, so a card's criteria are
+    contiguous."""
+    n_criteria = len(data.criteria.strings) if data.criteria else 1
+    card_key = data.key // n_criteria
+    starts = np.flatnonzero(np.r_[True, card_key[1:] != card_key[:-1]])
+    totals = exact(np.add.reduceat(data.points, starts))
+    n_entries = len(data.entries.strings)
+    return card_key, card_key[starts] // n_entries, card_key[starts] % n_entries, totals
+
+
 def _divisions(entry_strings: list[str], divisions: Any, required: bool) -> stats.Labels:
     if divisions is None:
         if required:
@@ -165,6 +186,12 @@ def _z_scores(data: _Scores, card_j, card_e, totals, judge, min_entries: int) ->
         counts = {data.judges.strings[j]: int(judge.count[j]) for j in few.tolist()}
         detail = {"min_judge_entries": min_entries, "judges": counts}
         raise RankingRefused("too_few_scores", "z_score needs more entries per judge", detail)
+    _require_connected(data, card_j, card_e)
+    entry_z = np.bincount(card_e, weights=stats.card_z(card_j, totals, judge)) / np.bincount(card_e)
+    return totals.mean() + entry_z * totals.std()
+
+
+def _require_connected(data: _Scores, card_j: np.ndarray, card_e: np.ndarray) -> None:
     n_judges = len(data.judges.strings)
     roots = stats.component_roots(card_j, n_judges + card_e, n_judges + len(data.entries.strings))
     component_ids = np.flatnonzero(roots == np.arange(len(roots)))  # one root per component
@@ -176,11 +203,6 @@ def _z_scores(data: _Scores, card_j, card_e, totals, judge, min_entries: int) ->
         ]
         detail = {"components": len(components), "judges_by_component": components}
         raise RankingRefused("ranking_disconnected", "judges' entry sets do not overlap", detail)
-    flat = judge.min == judge.max  # a judge who gave every entry the same total: z = 0
-    spread = np.where(flat, 1.0, judge.std)[card_j]
-    z = np.where(flat[card_j], 0.0, (totals - judge.mean[card_j]) / spread)
-    entry_z = np.bincount(card_e, weights=z) / np.bincount(card_e)
-    return totals.mean() + entry_z * totals.std()
 
 
 def _rank_sums(data: _Scores, card_j, card_e, totals, groups, names: list) -> np.ndarray:
@@ -218,21 +240,23 @@ def rank_entries(
 
     `divisions` maps entry → division; it is required when `settings.per_division`.
     """
-    data = _read_scores(scores)
+    return _rank_scores(_read_scores(scores), settings, divisions)
+
+
+def _rank_scores(data: _Scores, settings: RankingSettings, divisions: Any) -> RankingResult:
+    """`rank_entries` on scores already read (`results.intervals` reads them once for both)."""
     n_judges, n_entries = len(data.judges.strings), len(data.entries.strings)
     division = _divisions(data.entries.strings, divisions, settings.per_division)
     n_criteria = len(data.criteria.strings) if data.criteria else 1
 
-    # 1. scorecard totals: the key is sorted, so each card's criteria are contiguous.
-    card_key = data.key // n_criteria
-    starts = np.flatnonzero(np.r_[True, card_key[1:] != card_key[:-1]])
-    totals = exact(np.add.reduceat(data.points, starts))
-    card_j, card_e = card_key[starts] // n_entries, card_key[starts] % n_entries
+    # 1. scorecard totals.
+    card_key, card_j, card_e, totals = _card_totals(data)
     entry = stats.group_stats(card_e, totals, n_entries)
     judge = stats.group_stats(card_j, totals, n_judges)
     groups = division.codes if settings.per_division else np.zeros(n_entries, dtype=np.int64)
 
     # 2. entry score by method.
+    fit = None
     if settings.method == "mean":
         score = entry.mean
     elif settings.method == "trimmed_mean":
@@ -240,6 +264,17 @@ def rank_entries(
         score = np.where(entry.count >= TRIM_MIN_JUDGES, trimmed, entry.mean)
     elif settings.method == "z_score":
         score = _z_scores(data, card_j, card_e, totals, judge, settings.min_judge_entries)
+    elif settings.method == "calibrated":
+        _require_connected(data, card_j, card_e)
+        fit = calibration_fit(
+            card_judge=card_j,
+            card_entry=card_e,
+            totals=totals,
+            n_judges=n_judges,
+            n_entries=n_entries,
+            lam=settings.calibration_lambda,
+        )
+        score = fit.quality
     else:
         names = division.strings if settings.per_division else [None]
         score = _rank_sums(data, card_j, card_e, totals, groups, names)
@@ -282,13 +317,17 @@ def rank_entries(
             "count": judge.count,
             "mean": exact(judge.mean),
             "std": exact(judge.std),
+            **({"offset": exact(fit.offset), "offset_se": exact(fit.offset_se)} if fit else {}),
         }
     )
+    hashed_settings = asdict(settings)
+    if settings.method != "calibrated":
+        del hashed_settings["calibration_lambda"]
     digest = stats.sha256_parts(
         b"gongmo.ranking.inputs/v1",
         stats.json_bytes(
             {
-                "settings": asdict(settings),
+                "settings": hashed_settings,
                 "decimals": DECIMALS,
                 "judges": data.judges.strings,
                 "entries": data.entries.strings,

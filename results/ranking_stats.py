@@ -73,6 +73,14 @@ def group_stats(groups: np.ndarray, values: np.ndarray, n_groups: int) -> GroupS
     return GroupStats(count, total, mean, std, low, high)
 
 
+def card_z(card_judge: np.ndarray, totals: np.ndarray, judge: GroupStats) -> np.ndarray:
+    """Each scorecard total standardised over its judge's totals (population std); a judge who
+    gave every entry the same total gets z = 0 throughout."""
+    flat = judge.min == judge.max
+    spread = np.where(flat, 1.0, judge.std)[card_judge]
+    return np.where(flat[card_judge], 0.0, (totals - judge.mean[card_judge]) / spread)
+
+
 def component_roots(u: np.ndarray, v: np.ndarray, n_nodes: int) -> np.ndarray:
     """Connected components of the undirected graph with edges (u[i], v[i]).
 

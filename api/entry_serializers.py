@@ -8,36 +8,37 @@ from submissions.models import Entry, EntryFile
 from submissions.permissions import entry_deadline_open, entry_editable_by_entrant
 from submissions.services.entries import ChildInput, EntryInput, MemberInput
 
+# Text lengths are the service's to check (submissions.limits), so the API and the page refuse
+# with the same message; the request body's size cap (DATA_UPLOAD_MAX_MEMORY_SIZE) bounds abuse.
+
 
 class MemberSerializer(serializers.Serializer):
-    name = serializers.CharField(allow_blank=True, max_length=200)
-    university = serializers.CharField(allow_blank=True, max_length=200)
-    department = serializers.CharField(allow_blank=True, max_length=200)
-    email = serializers.CharField(allow_blank=True, max_length=254)
-    phone = serializers.CharField(allow_blank=True, max_length=60)
+    name = serializers.CharField(allow_blank=True)
+    university = serializers.CharField(allow_blank=True)
+    department = serializers.CharField(allow_blank=True)
+    email = serializers.CharField(allow_blank=True)
+    phone = serializers.CharField(allow_blank=True)
     is_leader = serializers.BooleanField(default=False)
     is_student = serializers.BooleanField(default=True)
 
 
 class ChildSerializer(serializers.Serializer):
-    name = serializers.CharField(allow_blank=True, max_length=200)
+    name = serializers.CharField(allow_blank=True)
     birth_date = serializers.DateField()
-    school = serializers.CharField(allow_blank=True, required=False, default="", max_length=200)
-    grade = serializers.CharField(allow_blank=True, required=False, default="", max_length=40)
-    relationship = serializers.CharField(
-        allow_blank=True, required=False, default="", max_length=40
-    )
+    school = serializers.CharField(allow_blank=True, required=False, default="")
+    grade = serializers.CharField(allow_blank=True, required=False, default="")
+    relationship = serializers.CharField(allow_blank=True, required=False, default="")
 
 
 class EntryWriteSerializer(serializers.Serializer):
     """Track S: team_name, theme, title, abstract, members, consents{privacy, originality}.
     Track D: child, title, description, consents{guardian, publish_name, publish_work}."""
 
-    team_name = serializers.CharField(allow_blank=True, required=False, max_length=400)
-    theme = serializers.CharField(allow_blank=True, required=False, max_length=40)
-    title = serializers.CharField(allow_blank=True, required=False, max_length=800)
-    abstract = serializers.CharField(allow_blank=True, required=False, max_length=5000)
-    description = serializers.CharField(allow_blank=True, required=False, max_length=5000)
+    team_name = serializers.CharField(allow_blank=True, required=False)
+    theme = serializers.CharField(allow_blank=True, required=False)
+    title = serializers.CharField(allow_blank=True, required=False)
+    abstract = serializers.CharField(allow_blank=True, required=False)
+    description = serializers.CharField(allow_blank=True, required=False)
     video_url = serializers.URLField(allow_blank=True, required=False)
     members = MemberSerializer(many=True, required=False)
     child = ChildSerializer(required=False)

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from contests.budget import tier_total
 from contests.enums import ContestStatus, Method, PrizeKind, Track
 
 
@@ -298,4 +299,4 @@ class PrizeTier(Bilingual):
 
     @property
     def total(self) -> int:
-        return self.count * self.amount
+        return tier_total(count=self.count, amount=self.amount)

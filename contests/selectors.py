@@ -121,4 +121,4 @@ def contest_schedule(contest: Contest) -> list[tuple[str, datetime, datetime | N
 
 def prize_total(contest: Contest) -> int:
     """Sum of every tier's count × amount (expects prize_tiers prefetched)."""
-    return sum(tier.count * tier.amount for tier in contest.prize_tiers.all())
+    return sum(tier.total for tier in contest.prize_tiers.all())

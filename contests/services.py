@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext as _
 
+from contests.budget import budget_excess
 from contests.models import Contest, Round
 from core.errors import ValidationFailed
 
@@ -22,11 +23,13 @@ def rubric_validate(*, round: Round, max_points: list[int] | None = None) -> Non
 
 
 def tiers_validate(*, contest: Contest, totals: list[int] | None = None) -> None:
-    """The prize tiers together may not promise more than the contest's budget."""
+    """The prize tiers together may not promise more than the contest's budget: the one check
+    for every way in (admin, seed, API, allocation). ``totals``: the tiers as a form would save
+    them (default: the stored tiers)."""
     if totals is None:
-        totals = [tier.count * tier.amount for tier in contest.prize_tiers.all()]
+        totals = [tier.total for tier in contest.prize_tiers.all()]
     total = sum(totals)
-    if total > contest.budget:
+    if budget_excess(totals=totals, budget=contest.budget):
         raise ValidationFailed(
             _("Prize tiers total %(total)s KRW, more than the budget of %(budget)s KRW.")
             % {"total": f"{total:,}", "budget": f"{contest.budget:,}"},

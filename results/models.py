@@ -91,6 +91,12 @@ class Allocation(models.Model):
         return f"{self.contest_id} allocation {self.pk}"
 
 
+class PublicationQuerySet(models.QuerySet):
+    def live(self) -> "PublicationQuerySet":
+        """Not unpublished: what the public sees (at most one per contest, by a constraint)."""
+        return self.filter(unpublished_at__isnull=True)
+
+
 class Publication(models.Model):
     """The frozen public results. Later score changes never alter it; unpublishing is
     recorded with a reason. At most one is live per contest (database)."""
@@ -108,6 +114,8 @@ class Publication(models.Model):
     )
     unpublished_at = models.DateTimeField(null=True, blank=True)
     unpublish_reason = models.TextField(blank=True)
+
+    objects = PublicationQuerySet.as_manager()
 
     class Meta:
         db_table = "judging_publication"

@@ -58,6 +58,8 @@ from decimal import Decimal
 from itertools import groupby, pairwise
 from typing import Literal, NamedTuple
 
+from contests.budget import tier_total
+
 __all__ = [
     "GRANT",
     "PRIZE",
@@ -66,14 +68,12 @@ __all__ = [
     "InvalidRanking",
     "InvalidTiers",
     "Kind",
-    "PrizeBudgetExceeded",
     "PrizeError",
     "RankedEntry",
     "SlotRef",
     "Tier",
     "prizes_allocate",
     "prizes_allocate_by_division",
-    "tiers_check_budget",
     "tiers_total",
 ]
 
@@ -105,10 +105,6 @@ class InvalidTiers(PrizeError):
 
 class InvalidRanking(PrizeError):
     code = "invalid_ranking"
-
-
-class PrizeBudgetExceeded(PrizeError):
-    code = "prize_budget_exceeded"
 
 
 # --- input -------------------------------------------------------------------------------------
@@ -157,7 +153,7 @@ class Tier:
 
     @property
     def total(self) -> int:
-        return self.count * self.amount
+        return tier_total(count=self.count, amount=self.amount)
 
     def reached_by(self, score: Score) -> bool:
         return self.min_score is None or score >= self.min_score
@@ -232,21 +228,6 @@ class Allocation:
 def tiers_total(tiers: Sequence[Tier]) -> int:
     """Sum of ``count × amount`` over the tiers (KRW)."""
     return sum(tier.total for tier in tiers)
-
-
-def tiers_check_budget(tiers: Sequence[Tier], budget: int) -> int:
-    """Return the tiers' total; raise :class:`PrizeBudgetExceeded` when it exceeds ``budget``."""
-    if not _is_int(budget) or budget < 0:
-        raise PrizeError("The budget must be whole won ≥ 0.", budget=repr(budget))
-    total = tiers_total(tiers)
-    if total > budget:
-        raise PrizeBudgetExceeded(
-            f"The prize tiers total {total:,} KRW, more than the budget of {budget:,} KRW.",
-            total=total,
-            budget=budget,
-            excess=total - budget,
-        )
-    return total
 
 
 def _check_tiers(tiers: Sequence[Tier]) -> None:

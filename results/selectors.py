@@ -10,7 +10,7 @@ from results.models import Publication
 
 def publication_live(contest: Contest) -> Publication | None:
     """The contest's live publication (at most one, by a database constraint), or None."""
-    return Publication.objects.filter(contest=contest, unpublished_at__isnull=True).first()
+    return Publication.objects.live().filter(contest=contest).first()
 
 
 def results_public(contest: Contest) -> Publication:

@@ -5,20 +5,28 @@ from django.utils.translation import gettext_lazy as _
 
 from contests.models import Contest
 from core.errors import DomainError
+from submissions import limits
 from submissions.services.entries import ChildInput, EntryInput, MemberInput
 
 MEMBER_ROWS = 5
 MEMBER_FIELDS = ("name", "university", "department", "email", "phone")
+MEMBER_LIMITS = {
+    "name": limits.PERSON_NAME,
+    "university": limits.UNIVERSITY,
+    "department": limits.DEPARTMENT,
+    "email": limits.EMAIL,
+    "phone": limits.PHONE,
+}
 
 
 class TeamEntryForm(forms.Form):
-    team_name = forms.CharField(label=_("Team name"), max_length=100)
+    team_name = forms.CharField(label=_("Team name"), max_length=limits.TEAM_NAME)
     theme = forms.ChoiceField(label=_("Theme"))
-    title = forms.CharField(label=_("Project title"), max_length=200)
+    title = forms.CharField(label=_("Project title"), max_length=limits.PROJECT_TITLE)
     abstract = forms.CharField(
         label=_("Abstract"),
-        widget=forms.Textarea(attrs={"rows": 6, "maxlength": 1000}),
-        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": limits.ABSTRACT}),
+        max_length=limits.ABSTRACT,
         required=False,
         help_text=_("At most 1,000 characters."),
     )
@@ -48,7 +56,7 @@ class TeamEntryForm(forms.Form):
                 self.fields[f"m{i}_{name}"] = forms.CharField(
                     label=labels[name],
                     required=False,
-                    max_length=254,
+                    max_length=MEMBER_LIMITS[name],
                     widget=forms.EmailInput() if name == "email" else forms.TextInput(),
                 )
 
@@ -97,25 +105,27 @@ class TeamEntryForm(forms.Form):
 
 
 class DrawingEntryForm(forms.Form):
-    child_name = forms.CharField(label=_("Child's name"), max_length=50)
+    child_name = forms.CharField(label=_("Child's name"), max_length=limits.PERSON_NAME)
     child_birth_date = forms.DateField(
         label=_("Child's birth date"),
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("The age division follows from the birth year."),
     )
     child_school = forms.CharField(
-        label=_("School or kindergarten"), max_length=100, required=False
+        label=_("School or kindergarten"), max_length=limits.SCHOOL, required=False
     )
-    child_grade = forms.CharField(label=_("Grade"), max_length=20, required=False)
+    child_grade = forms.CharField(label=_("Grade"), max_length=limits.GRADE, required=False)
     relationship = forms.CharField(
-        label=_("Your relationship to the child"), max_length=20, required=False
+        label=_("Your relationship to the child"),
+        max_length=limits.RELATIONSHIP,
+        required=False,
     )
-    title = forms.CharField(label=_("Title of the drawing"), max_length=50)
+    title = forms.CharField(label=_("Title of the drawing"), max_length=limits.DRAWING_TITLE)
     description = forms.CharField(
         label=_("Description"),
-        max_length=300,
+        max_length=limits.DRAWING_DESCRIPTION,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 300}),
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": limits.DRAWING_DESCRIPTION}),
     )
     consent_guardian = forms.BooleanField(
         label=_(

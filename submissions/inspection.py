@@ -81,6 +81,7 @@ __all__ = [
     "MAX_PIXELS",
     "MAX_VIDEO_BYTES",
     "MIN_DRAWING_SHORT_SIDE",
+    "SLOTS_BY_TRACK",
     "SLOT_RULES",
     "FileRejected",
     "Inspection",
@@ -163,17 +164,25 @@ class SlotRule:
     max_pixels: int = MAX_PIXELS
     min_short_side: int = 0
     max_pages: int = MAX_PDF_PAGES
+    max_files: int = 1  # files of this slot an entry may hold (a new one replaces the old)
 
 
 SLOT_RULES: dict[str, SlotRule] = {
     "proposal": SlotRule(allowed=frozenset({PDF}), max_bytes=MAX_IMAGE_BYTES),
-    "supporting": SlotRule(allowed=frozenset({PDF, PNG, JPEG}), max_bytes=MAX_IMAGE_BYTES),
+    "supporting": SlotRule(
+        allowed=frozenset({PDF, PNG, JPEG}), max_bytes=MAX_IMAGE_BYTES, max_files=3
+    ),
     "video": SlotRule(allowed=frozenset({MP4}), max_bytes=MAX_VIDEO_BYTES),
     "drawing": SlotRule(
         allowed=frozenset({JPEG, PNG, HEIC}),
         max_bytes=MAX_IMAGE_BYTES,
         min_short_side=MIN_DRAWING_SHORT_SIDE,
     ),
+}
+
+SLOTS_BY_TRACK: dict[str, tuple[str, ...]] = {  # Track S, Track D (contests.enums.Track)
+    "S": ("proposal", "supporting", "video"),
+    "D": ("drawing",),
 }
 
 

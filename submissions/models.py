@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from contests.models import Contest, Division
+from submissions import limits
 from submissions.enums import (
     INACTIVE_STATUSES,
     ConsentKind,
@@ -35,11 +36,13 @@ class Child(models.Model):
         on_delete=models.CASCADE,
         related_name="children",
     )
-    name = models.CharField(_("child's name"), max_length=50)
+    name = models.CharField(_("child's name"), max_length=limits.PERSON_NAME)
     birth_date = models.DateField(_("birth date"))
-    school = models.CharField(_("school or kindergarten"), max_length=100, blank=True)
-    grade = models.CharField(_("grade"), max_length=20, blank=True)
-    relationship = models.CharField(_("relationship to the child"), max_length=20, blank=True)
+    school = models.CharField(_("school or kindergarten"), max_length=limits.SCHOOL, blank=True)
+    grade = models.CharField(_("grade"), max_length=limits.GRADE, blank=True)
+    relationship = models.CharField(
+        _("relationship to the child"), max_length=limits.RELATIONSHIP, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -85,9 +88,9 @@ class Entry(models.Model):
         blank=True,
         help_text=_("What judges see instead of any identity; random, issued at submission."),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=limits.PROJECT_TITLE)
     description = models.TextField(_("abstract or description"), blank=True)
-    team_name = models.CharField(_("team name"), max_length=100, blank=True)
+    team_name = models.CharField(_("team name"), max_length=limits.TEAM_NAME, blank=True)
     child = models.ForeignKey(
         Child,
         verbose_name=_("child"),
@@ -132,11 +135,11 @@ class Entry(models.Model):
 class TeamMember(models.Model):
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="members")
     contest = models.ForeignKey(Contest, on_delete=models.PROTECT, related_name="+")
-    name = models.CharField(_("name"), max_length=50)
-    university = models.CharField(_("university"), max_length=100)
-    department = models.CharField(_("department"), max_length=100)
+    name = models.CharField(_("name"), max_length=limits.PERSON_NAME)
+    university = models.CharField(_("university"), max_length=limits.UNIVERSITY)
+    department = models.CharField(_("department"), max_length=limits.DEPARTMENT)
     email = models.EmailField(_("email"))
-    phone = models.CharField(_("phone"), max_length=30)
+    phone = models.CharField(_("phone"), max_length=limits.PHONE)
     is_leader = models.BooleanField(_("team leader"), default=False)
     is_student = models.BooleanField(_("enrolled student"), default=True)
     active = models.BooleanField(default=True, help_text="False once the entry is withdrawn")

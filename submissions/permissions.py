@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from contests.enums import ContestStatus
 from contests.permissions import is_contest_organizer, submissions_open
-from submissions.enums import ENTRANT_EDITABLE
+from submissions.enums import ENTRANT_EDITABLE, WITHDRAWABLE
 from submissions.models import Entry
 
 
@@ -32,3 +32,8 @@ def entry_deadline_open(entry: Entry, *, now: datetime | None = None) -> bool:
 
 def entry_editable_by_entrant(entry: Entry) -> bool:
     return entry.status in ENTRANT_EDITABLE
+
+
+def entry_withdrawable(entry: Entry) -> bool:
+    """Withdrawing is possible until judging starts (a withdrawn entry stays withdrawn)."""
+    return entry.status in WITHDRAWABLE

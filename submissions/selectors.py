@@ -9,6 +9,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from contests.enums import Track
 from contests.models import Contest, Division
+from contests.permissions import organizes_q
+from core.actors import is_system
 from core.errors import NotFound
 from submissions.enums import ConsentKind, FileStatus
 from submissions.models import Consent, Entry, EntryFile, TeamMember
@@ -17,15 +19,29 @@ from submissions.permissions import entry_deadline_open, entry_editable_by_entra
 
 def entries_visible_to(user, contest: Contest | None = None) -> QuerySet[Entry]:
     """An entrant sees their own entries; an organizer the entries of contests they run."""
-    if not getattr(user, "is_authenticated", False):
-        return Entry.objects.none()
     qs = Entry.objects.all()
     if contest is not None:
         qs = qs.filter(contest=contest)
-    if not user.is_superuser:
-        # A subquery, not a join: no DISTINCT over the whole list (50,000 entries a contest).
-        run = Contest.objects.filter(organizers=user).values("pk")
-        qs = qs.filter(Q(owner=user) | Q(contest__in=run))
+    if is_system(user) or getattr(user, "is_superuser", False):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return Entry.objects.none()
+    # A subquery, not a join: no DISTINCT over the whole list (50,000 entries a contest).
+    run = Contest.objects.filter(organizes_q(user)).values("pk")
+    return qs.filter(Q(owner=user) | Q(contest__in=run))
+
+
+def entries_filter(
+    qs: QuerySet[Entry], *, contest: str = "", division: str = "", status: str = ""
+) -> QuerySet[Entry]:
+    """The entry list's filters, for the organizer's page and the API alike: a contest by slug,
+    a division by code, a status; an empty value does not filter."""
+    if contest:
+        qs = qs.filter(contest__slug=contest)
+    if division:
+        qs = qs.filter(division__code=division)
+    if status:
+        qs = qs.filter(status=status)
     return qs
 
 

@@ -15,20 +15,26 @@ from contests.selectors import contest_detail_queryset, contest_managed_get, con
 from core.errors import DomainError, ValidationFailed
 from core.http import error_text, refusals_to
 from submissions.forms import DrawingEntryForm, TeamEntryForm, form_add_domain_error
-from submissions.permissions import entry_deadline_open, entry_editable_by_entrant
+from submissions.permissions import (
+    entry_deadline_open,
+    entry_editable_by_entrant,
+    entry_withdrawable,
+)
 from submissions.selectors import (
+    entries_filter,
     entries_visible_to,
     entries_with_details,
     entry_counts,
     entry_get_visible,
 )
 from submissions.services import entries as services
-from submissions.services.files import SLOTS_BY_TRACK, file_url
+from submissions.services.files import file_url
 from submissions.services.verification import (
     guardian_code_send,
     guardian_code_verify,
     guardian_verified_at,
 )
+from submissions.slots import slot_guides
 
 
 def _form_class(contest):
@@ -106,7 +112,9 @@ def entry_detail(request, entry_id):
             "is_owner": is_owner,
             "is_organizer": is_contest_organizer(request.user, entry.contest),
             "editable": is_owner and open_ and entry_editable_by_entrant(entry),
-            "slots": SLOTS_BY_TRACK[entry.contest.track],
+            "can_withdraw": is_owner and entry_withdrawable(entry),
+            "slots": (guides := slot_guides(entry.contest.track)),
+            "accept": ",".join(dict.fromkeys(",".join(g.accept for g in guides).split(","))),
             "needs_verification": (
                 is_owner
                 and entry.contest.track == Track.DRAWING
@@ -210,12 +218,8 @@ def verify(request):
 @login_required
 def organizer_entries(request, slug):
     contest = contest_managed_get(request.user, slug)
-    qs = entries_visible_to(request.user, contest)
     division, status = request.GET.get("division", ""), request.GET.get("status", "")
-    if division:
-        qs = qs.filter(division__code=division)
-    if status:
-        qs = qs.filter(status=status)
+    qs = entries_filter(entries_visible_to(request.user, contest), division=division, status=status)
     return render(
         request,
         "submissions/organizer_entries.html",

@@ -19,6 +19,7 @@ from api.entry_serializers import (
 from api.throttling import UploadSlotThrottle
 from contests.selectors import contests_visible_to
 from submissions.selectors import (
+    entries_filter,
     entries_for_list,
     entries_visible_to,
     entry_get_own,
@@ -52,14 +53,13 @@ class EntryListView(generics.ListAPIView):
     serializer_class = EntrySerializer
 
     def get_queryset(self):
-        qs = entries_visible_to(self.request.user)
         params = self.request.query_params
-        if params.get("contest"):
-            qs = qs.filter(contest__slug=params["contest"])
-        if params.get("division"):
-            qs = qs.filter(division__code=params["division"])
-        if params.get("status"):
-            qs = qs.filter(status=params["status"])
+        qs = entries_filter(
+            entries_visible_to(self.request.user),
+            contest=params.get("contest", ""),
+            division=params.get("division", ""),
+            status=params.get("status", ""),
+        )
         return entries_for_list(qs).order_by("-created_at", "id")
 
     def list(self, request, *args, **kwargs):

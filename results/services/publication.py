@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from contests.enums import ContestStatus, Track
 from contests.models import Contest
 from contests.permissions import organizer_required
+from contests.services import tiers_validate
 from core.audit import audit_record
 from core.errors import Conflict, ValidationFailed
 from core.tasks import run_after_commit
@@ -58,6 +59,7 @@ def allocation_compute(*, user, contest: Contest) -> Allocation:
     tiers = _tiers(contest)
     if not tiers:
         raise ValidationFailed(_("The contest has no prize tiers."), code="no_tiers")
+    tiers_validate(contest=contest, totals=[t.total for ts in tiers.values() for t in ts])
     ranked = {}
     for row in ranking.rows:
         key = row.get("division") if None not in tiers else None
@@ -73,7 +75,6 @@ def allocation_compute(*, user, contest: Contest) -> Allocation:
             result = engine.prizes_allocate_by_division(
                 {d: ranked.get(d, []) for d in tiers}, tiers
             )
-        engine.tiers_check_budget([t for ts in tiers.values() for t in ts], contest.budget)
     except engine.PrizeError as exc:
         raise ValidationFailed(exc.message, code=exc.code, detail=exc.detail) from exc
     codes = {r["entry_id"]: r["entry_code"] for r in ranking.rows}

@@ -28,9 +28,7 @@ class PurgeReport:
 def contests_past_appeal_window(now: datetime) -> list[tuple[Contest, Publication]]:
     """Contests with live published results older than their appeal window."""
     due = []
-    publications = Publication.objects.filter(unpublished_at__isnull=True).select_related(
-        "contest", "allocation"
-    )
+    publications = Publication.objects.live().select_related("contest", "allocation")
     for publication in publications:
         window = timedelta(days=publication.contest.appeal_window_days)
         if publication.published_at + window <= now:

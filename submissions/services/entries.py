@@ -17,10 +17,10 @@ from contests.permissions import is_contest_organizer
 from core.audit import audit_record
 from core.errors import NotFound, ValidationFailed
 from core.tasks import run_after_commit
+from submissions import limits
 from submissions.consents import ALLOWED_BY_TRACK, CONSENT_VERSIONS, REQUIRED_BY_TRACK
 from submissions.enums import (
     ENTRANT_EDITABLE,
-    WITHDRAWABLE,
     ConsentKind,
     EntryStatus,
     FileSlot,
@@ -37,15 +37,10 @@ from submissions.errors import (
     WrongRole,
 )
 from submissions.models import Child, Consent, Entry, ReceiptCounter, TeamMember
-from submissions.permissions import entry_deadline_open, is_entry_owner
+from submissions.permissions import entry_deadline_open, entry_withdrawable, is_entry_owner
 from submissions.services.files import entry_files_delete
 from submissions.services.seal import entry_seal_compute
 from submissions.services.verification import guardian_verified_at
-
-MAX_ABSTRACT = 1000
-MAX_DRAWING_TITLE = 50
-MAX_DRAWING_DESCRIPTION = 300
-TEAM_SIZE = (2, 5)  # a leader and 1-4 members
 
 
 @dataclass
@@ -96,7 +91,7 @@ def _require_text(errors: dict, name: str, value: str, max_len: int, *, required
 
 def _validate_members(members: list[MemberInput] | None, errors: dict) -> list[MemberInput]:
     members = members or []
-    low, high = TEAM_SIZE
+    low, high = limits.TEAM_SIZE
     if not low <= len(members) <= high:
         errors["members"] = [_("A team has a leader and 1 to 4 members (2 to 5 people).")]
         return members
@@ -105,15 +100,17 @@ def _validate_members(members: list[MemberInput] | None, errors: dict) -> list[M
     seen: set[str] = set()
     for i, m in enumerate(members):
         member_errors: dict = {}
-        m.name = _require_text(member_errors, "name", m.name, 50)
-        m.university = _require_text(member_errors, "university", m.university, 100)
-        m.department = _require_text(member_errors, "department", m.department, 100)
-        m.phone = _require_text(member_errors, "phone", m.phone, 30)
+        m.name = _require_text(member_errors, "name", m.name, limits.PERSON_NAME)
+        m.university = _require_text(member_errors, "university", m.university, limits.UNIVERSITY)
+        m.department = _require_text(member_errors, "department", m.department, limits.DEPARTMENT)
+        m.phone = _require_text(member_errors, "phone", m.phone, limits.PHONE)
         m.email = (m.email or "").strip().lower()
         try:
             validate_email(m.email)
         except DjangoValidationError:
             member_errors["email"] = [_("Enter a valid email address.")]
+        if len(m.email) > limits.EMAIL:
+            member_errors["email"] = [_("At most %(n)d characters.") % {"n": limits.EMAIL}]
         if m.email in seen:
             member_errors["email"] = [_("Each member needs their own email address.")]
         seen.add(m.email)
@@ -146,19 +143,19 @@ def _validate(
     if unknown:
         errors["consents"] = [_("Unknown consent: %(k)s") % {"k": ", ".join(sorted(unknown))}]
     if contest.track == Track.SMART_CITY:
-        data.team_name = _require_text(errors, "team_name", data.team_name, 100)
-        data.title = _require_text(errors, "title", data.title, 200)
+        data.team_name = _require_text(errors, "team_name", data.team_name, limits.TEAM_NAME)
+        data.title = _require_text(errors, "title", data.title, limits.PROJECT_TITLE)
         data.description = _require_text(
-            errors, "abstract", data.description, MAX_ABSTRACT, required=False
+            errors, "abstract", data.description, limits.ABSTRACT, required=False
         )
         data.members = _validate_members(data.members, errors)
         division = contest.divisions.filter(code=data.theme).first()
         if division is None:
             errors["theme"] = [_("Choose one of the contest's themes.")]
     else:
-        data.title = _require_text(errors, "title", data.title, MAX_DRAWING_TITLE)
+        data.title = _require_text(errors, "title", data.title, limits.DRAWING_TITLE)
         data.description = _require_text(
-            errors, "description", data.description, MAX_DRAWING_DESCRIPTION, required=False
+            errors, "description", data.description, limits.DRAWING_DESCRIPTION, required=False
         )
         if creating:
             child = data.child
@@ -166,11 +163,20 @@ def _validate(
                 errors["child"] = [_("Tell us about the child.")]
             else:
                 child_errors: dict = {}
-                child.name = _require_text(child_errors, "name", child.name, 50)
+                child.name = _require_text(child_errors, "name", child.name, limits.PERSON_NAME)
                 child.school = _require_text(
-                    child_errors, "school", child.school, 100, required=False
+                    child_errors, "school", child.school, limits.SCHOOL, required=False
                 )
-                child.grade = _require_text(child_errors, "grade", child.grade, 20, required=False)
+                child.grade = _require_text(
+                    child_errors, "grade", child.grade, limits.GRADE, required=False
+                )
+                child.relationship = _require_text(
+                    child_errors,
+                    "relationship",
+                    child.relationship,
+                    limits.RELATIONSHIP,
+                    required=False,
+                )
                 if child_errors:
                     errors["child"] = child_errors
     if errors:
@@ -437,7 +443,7 @@ def entry_withdraw(*, user, entry: Entry) -> Entry:
         raise NotFound()
     if entry.status == EntryStatus.WITHDRAWN:
         return entry
-    if entry.status not in WITHDRAWABLE:
+    if not entry_withdrawable(entry):
         raise EntryLocked(_("Judging has started; the entry can no longer be withdrawn."))
     before = entry.status
     entry.status = EntryStatus.WITHDRAWN

@@ -27,18 +27,19 @@ from core.storage.objectstore import (
 from core.tasks import run_after_commit
 from submissions.enums import EntryStatus, FileSlot, FileStatus
 from submissions.errors import EntryLocked, IncompleteEntry, SubmissionsClosed
-from submissions.inspection import SLOT_RULES, FileRejected, display_filename, file_inspect
+from submissions.inspection import (
+    SLOT_RULES,
+    SLOTS_BY_TRACK,
+    FileRejected,
+    display_filename,
+    file_inspect,
+)
 from submissions.models import Entry, EntryFile
 from submissions.permissions import entry_deadline_open, entry_editable_by_entrant, is_entry_owner
 from submissions.services.seal import entry_reseal
 
 TICKET_SECONDS = 600  # presigned POSTs expire within 10 minutes (DOMAIN §10)
-SLOTS_BY_TRACK = {
-    Track.SMART_CITY: (FileSlot.PROPOSAL, FileSlot.SUPPORTING, FileSlot.VIDEO),
-    Track.DRAWING: (FileSlot.DRAWING,),
-}
-MAX_SUPPORTING = 3
-REPLACED_ON_UPLOAD = (FileSlot.PROPOSAL, FileSlot.VIDEO, FileSlot.DRAWING)  # one of each
+REPLACED_ON_UPLOAD = tuple(s for s, rule in SLOT_RULES.items() if rule.max_files == 1)
 
 
 def file_key(entry: Entry, file_id: uuid.UUID, name: str = "original") -> str:
@@ -85,14 +86,17 @@ def upload_request(
             _("The file is larger than %(mb)d MB.") % {"mb": rule.max_bytes // (1024 * 1024)},
             {"max_bytes": rule.max_bytes},
         )
-    if slot == FileSlot.SUPPORTING:
+    if rule.max_files > 1:
         taken = (
             entry.files.filter(slot=slot)
             .exclude(status=FileStatus.PENDING, expires_at__lt=timezone.now())
             .count()
         )
-        if taken >= MAX_SUPPORTING:
-            raise _rejected("too_many_files", _("At most 3 supporting files."))
+        if taken >= rule.max_files:
+            raise _rejected(
+                "too_many_files",
+                _("At most %(n)d files of this kind.") % {"n": rule.max_files},
+            )
     file_id = uuid.uuid4()
     key = file_key(entry, file_id)
     ticket = upload_ticket(

@@ -6,17 +6,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from contests.budget import budget_excess
 from results.prizes import (
     Allocation,
     InvalidRanking,
     InvalidTiers,
-    PrizeBudgetExceeded,
     RankedEntry,
     SlotRef,
     Tier,
     prizes_allocate,
     prizes_allocate_by_division,
-    tiers_check_budget,
     tiers_total,
 )
 
@@ -116,15 +115,13 @@ TRACK_S_TIERS = [
 def test_track_s_tiers_total_exactly_the_budget():
     # 50 + 2×30 + 3×20 + 6×10 + 12×5 = 50 + 60 + 60 + 60 + 60 = 290M
     assert tiers_total(TRACK_S_TIERS) == 290_000_000
-    assert tiers_check_budget(TRACK_S_TIERS, 290_000_000) == 290_000_000
+    totals = [t.total for t in TRACK_S_TIERS]
+    assert budget_excess(totals=totals, budget=290_000_000) == 0
 
 
 def test_budget_check_rejects_one_won_over():
-    with pytest.raises(PrizeBudgetExceeded) as error:
-        tiers_check_budget(TRACK_S_TIERS, 289_999_999)
-    assert isinstance(error.value, ValueError)
-    assert error.value.code == "prize_budget_exceeded"
-    assert error.value.detail == {"total": 290_000_000, "budget": 289_999_999, "excess": 1}
+    totals = [t.total for t in TRACK_S_TIERS]
+    assert budget_excess(totals=totals, budget=289_999_999) == 1
 
 
 def test_track_s_thirty_distinct_ranks_fill_24_slots():
@@ -493,8 +490,5 @@ def test_property_input_order_does_not_matter(ranking, tiers, seed):
 @settings(max_examples=100, deadline=None)
 @given(tiers=tiers_strategy(), budget=st.integers(0, 10**10))
 def test_property_budget_check_agrees_with_total(tiers, budget):
-    if tiers_total(tiers) <= budget:
-        assert tiers_check_budget(tiers, budget) == tiers_total(tiers)
-    else:
-        with pytest.raises(PrizeBudgetExceeded):
-            tiers_check_budget(tiers, budget)
+    excess = budget_excess(totals=[t.total for t in tiers], budget=budget)
+    assert excess == max(0, tiers_total(tiers) - budget)

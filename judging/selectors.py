@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
+from accounts.models import User
 from contests.enums import Track
 from contests.models import Contest, Criterion, Round
-from core.errors import NotFound
+from core.errors import NotFound, ValidationFailed
 from core.storage.objectstore import object_url
 from judging.enums import ScorecardStatus
 from judging.models import Assignment, Conflict, PanelMember, Scorecard
@@ -107,6 +109,15 @@ def judge_assignments(user) -> QuerySet[Assignment]:
         )
         .order_by("round__contest_id", "round__order", "queue_order")
     )
+
+
+def account_by_username(username: str, *, field: str = "judge") -> User:
+    """The account an organizer names by username (panel, conflicts); an unknown name is a
+    field error, the same on the page and in the API."""
+    user = User.objects.filter(username=(username or "").strip()).first()
+    if user is None:
+        raise ValidationFailed(detail={field: [_("No account has this username.")]})
+    return user
 
 
 def judge_assignment_get(user, assignment_id) -> Assignment:

@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
 from contests.selectors import contest_detail_queryset, contest_managed_get, contest_round_get
 from core.errors import DomainError, NotFound, ValidationFailed
 from core.http import job_page, refusals_to
@@ -28,6 +27,7 @@ from judging.enums import ScorecardStatus
 from judging.models import Assignment, Scorecard
 from judging.permissions import is_judge
 from judging.selectors import (
+    account_by_username,
     judge_assignment_get,
     judge_assignments,
     judge_files,
@@ -38,7 +38,7 @@ from judging.services.assignment import assignment_recuse, assignment_start
 from judging.services.panel import conflict_declare, judge_profile_set, panel_member_add
 from judging.services.scoring import scorecard_save, scorecard_unlock
 from submissions.enums import FileSlot
-from submissions.selectors import entries_visible_to
+from submissions.selectors import entry_by_receipt
 
 SUBMITTED = ScorecardStatus.SUBMITTED
 UNLOCK_LIST_LIMIT = 200  # the newest submitted scorecards; a search narrows the rest
@@ -203,13 +203,6 @@ def organizer_contest(request, slug):
     )
 
 
-def _account(username: str, field: str) -> User:
-    user = User.objects.filter(username=(username or "").strip()).first()
-    if user is None:
-        raise ValidationFailed(detail={field: [_("No account has this username.")]})
-    return user
-
-
 def _whole(raw: str, field: str, minimum: int) -> int | None:
     raw = (raw or "").strip()
     if not raw:
@@ -221,7 +214,7 @@ def _whole(raw: str, field: str, minimum: int) -> int | None:
 
 
 def _panel_add(request, rnd) -> str:
-    judge = _account(request.POST.get("judge", ""), "judge")
+    judge = account_by_username(request.POST.get("judge", ""))
     max_load = _whole(request.POST.get("max_load", ""), "max_load", 1)
     expertise = [c for c in re.split(r"[\s,]+", request.POST.get("expertise", "")) if c]
     panel_member_add(user=request.user, round=rnd, judge=judge, max_load=max_load)
@@ -248,14 +241,9 @@ def _assign(request, rnd) -> str | Job:
 
 
 def _conflict(request, rnd) -> str:
-    judge = _account(request.POST.get("judge", ""), "judge")
+    judge = account_by_username(request.POST.get("judge", ""))
     receipt = request.POST.get("entry", "").strip()
-    entry = None
-    if receipt:
-        entry = entries_visible_to(request.user, rnd.contest).filter(receipt_number=receipt).first()
-        if entry is None:
-            message = _("No entry of this contest has this receipt number.")
-            raise ValidationFailed(detail={"entry": [message]})
+    entry = entry_by_receipt(request.user, rnd.contest, receipt) if receipt else None
     conflict_declare(
         user=request.user,
         contest=rnd.contest,

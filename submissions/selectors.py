@@ -6,12 +6,13 @@ import uuid
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from contests.enums import Track
 from contests.models import Contest, Division
 from contests.permissions import organizes_q
 from core.actors import is_system
-from core.errors import NotFound
+from core.errors import NotFound, ValidationFailed
 from submissions.enums import ConsentKind, FileStatus
 from submissions.models import Consent, Entry, EntryFile, TeamMember
 from submissions.permissions import entry_deadline_open, entry_editable_by_entrant
@@ -29,6 +30,16 @@ def entries_visible_to(user, contest: Contest | None = None) -> QuerySet[Entry]:
     # A subquery, not a join: no DISTINCT over the whole list (50,000 entries a contest).
     run = Contest.objects.filter(organizes_q(user)).values("pk")
     return qs.filter(Q(owner=user) | Q(contest__in=run))
+
+
+def entry_by_receipt(user, contest: Contest, receipt: str, *, field: str = "entry") -> Entry:
+    """An entry of ``contest`` that ``user`` may see, named by its receipt number (an
+    organizer's form or request); an unknown number is a field error, page and API alike."""
+    entry = entries_visible_to(user, contest).filter(receipt_number=(receipt or "").strip()).first()
+    if entry is None:
+        message = _("No entry of this contest has this receipt number.")
+        raise ValidationFailed(detail={field: [message]})
+    return entry
 
 
 def entries_filter(

@@ -11,7 +11,6 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
 from api.judging_serializers import (
     AssignmentRunSerializer,
     ConflictSerializer,
@@ -26,6 +25,7 @@ from contests.selectors import contests_visible_to, round_managed_get
 from core.errors import NotFound, ValidationFailed
 from core.models import Job
 from judging.selectors import (
+    account_by_username,
     judge_assignment_get,
     judge_assignments,
     round_progress,
@@ -35,7 +35,7 @@ from judging.services.assignment import assignment_recuse, assignment_start
 from judging.services.judges import judges_import
 from judging.services.panel import conflict_declare, judge_profile_set, panel_member_add
 from judging.services.scoring import scorecard_save, scorecard_unlock
-from submissions.models import Entry
+from submissions.selectors import entry_by_receipt
 
 
 class JudgeAssignmentList(generics.ListAPIView):
@@ -185,7 +185,7 @@ class PanelView(APIView):
         payload = PanelMemberSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        judge = get_object_or_404(User, username=data["judge"])
+        judge = account_by_username(data["judge"])
         panel_member_add(user=request.user, round=rnd, judge=judge, max_load=data.get("max_load"))
         if "expertise" in data:
             judge_profile_set(judge=judge, expertise=data["expertise"])
@@ -203,15 +203,13 @@ class ConflictView(APIView):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         organizer = is_contest_organizer(request.user, contest)
-        if organizer and data.get("judge"):
-            judge = get_object_or_404(User, username=data["judge"])
-        else:
-            judge = request.user
-        entry = None
-        if data.get("entry"):
-            if not organizer:
-                raise NotFound()
-            entry = get_object_or_404(Entry, contest=contest, receipt_number=data["entry"])
+        judge = account_by_username(data["judge"]) if organizer and data.get("judge") else None
+        judge = judge or request.user
+        if data.get("entry") and not organizer:
+            raise NotFound()  # judges name institutions; entries are the organizers' to name
+        entry = (
+            entry_by_receipt(request.user, contest, data["entry"]) if data.get("entry") else None
+        )
         conflict_declare(
             user=request.user,
             contest=contest,

@@ -68,6 +68,36 @@ def test_declared_institution_conflict(judged, organizer):
     assert not Assignment.objects.filter(judge=judge).exists()
 
 
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"judge": "nobody-here", "institution": "어느학교"}, "judge"),
+        ({"judge": "{judge}", "entry": "WSCE21-D-99999"}, "entry"),
+    ],
+)
+def test_unknown_judge_or_entry_is_the_same_field_error_in_api_and_page(
+    judged, organizer, client, body, field
+):
+    """Recording a conflict names a judge by username and an entry by receipt number; an
+    unknown one is a 400 field error in the API and the same message on the page (issue 12:
+    the API answered 404, the page a field error)."""
+    judge = judged["judges"][0]
+    body = {k: v.replace("{judge}", judge.username) for k, v in body.items()}
+    response = client_for(organizer).post(
+        "/api/v1/contests/wsce2021-drawing/conflicts/", body, format="json"
+    )
+    assert response.status_code == 400
+    message = response.json()["detail"][field][0]
+    client.force_login(organizer)
+    page = client.post(
+        f"/contests/wsce2021-drawing/manage/rounds/{judged['prelim'].pk}/",
+        {"action": "conflict", **body},
+    )
+    assert page.status_code == 200
+    assert message in page.content.decode()
+    assert not Conflict.objects.exists()
+
+
 def queue(user):
     response = client_for(user).get("/api/v1/judging/assignments/")
     assert response.status_code == 200

@@ -23,7 +23,7 @@ __all__ = [
 ]
 
 _HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
-LOGO_MAX_PIXELS = (900, 300)  # the 180 × 60 pt logo box at 360 dpi
+LOGO_MAX_PIXELS = (900, 270)  # the 180 × 54 pt logo box at 360 dpi
 
 
 class CertificateKind(StrEnum):
@@ -113,7 +113,7 @@ class CertificateData:
 class CertificateStyle:
     """Who issues the certificates and how they look; one per contest, set by the organizer.
 
-    ``logo`` is PNG or JPEG bytes, drawn top centre within 180 × 60 pt, aspect kept, PNG
+    ``logo`` is PNG or JPEG bytes, drawn top centre within 180 × 54 pt, aspect kept, PNG
     transparency respected. It is checked by decoding it once here, and one larger than
     :data:`LOGO_MAX_PIXELS` (~360 dpi in that box) is scaled down — re-encoded in its own
     format — so a 5 MB photo is not embedded 2,000 times. ``accent`` is a ``#rrggbb`` colour

@@ -42,6 +42,7 @@ WIDTH, HEIGHT = A4  # 595.3 × 841.9 pt
 INK = colors.HexColor("#1d1d1f")
 MUTED = colors.HexColor("#5c5c63")
 RULE = colors.HexColor("#d9d9de")
+MIDDLE_BOTTOM = 268  # the flowing middle part ends here, 13 pt above the date line
 
 
 def _korean_date(day: date) -> str:
@@ -61,7 +62,7 @@ def _styles(accent: colors.Color) -> dict[str, ParagraphStyle]:
         ),
         "label": ParagraphStyle("label", base, fontName=FONT_BOLD, textColor=MUTED, fontSize=12),
         "value": ParagraphStyle("value", base, alignment=TA_LEFT, fontSize=13.5, leading=19),
-        "body": ParagraphStyle("body", base, fontSize=15.5, leading=29, alignment=TA_CENTER),
+        "body": ParagraphStyle("body", base, fontSize=15.5, leading=27, alignment=TA_CENTER),
         "english": ParagraphStyle(
             "english", base, fontSize=9.5, leading=13, alignment=TA_CENTER, textColor=MUTED
         ),
@@ -96,7 +97,7 @@ def _middle(data: CertificateData, accent: colors.Color) -> list:
     styles = _styles(accent)
     story: list = []
     if data.kind is CertificateKind.AWARD:
-        story += [Paragraph(escape(data.tier_name), styles["tier"]), Spacer(1, 22)]
+        story += [Paragraph(escape(data.tier_name), styles["tier"]), Spacer(1, 16)]
     table = Table(
         [
             [Paragraph(label, styles["label"]), Paragraph(escape(value), styles["value"])]
@@ -109,13 +110,13 @@ def _middle(data: CertificateData, accent: colors.Color) -> list:
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 3.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
             ]
         )
     )
-    story += [table, Spacer(1, 30), Paragraph(_body(data), styles["body"])]
+    story += [table, Spacer(1, 20), Paragraph(_body(data), styles["body"])]
     if data.contest_title_en:
         story += [Spacer(1, 10), Paragraph(escape(data.contest_title_en), styles["english"])]
     return story
@@ -183,10 +184,10 @@ def _qr(canvas: Canvas, url: str, *, x: float, y: float, size: float) -> None:
 def _footer(canvas: Canvas, data: CertificateData, style: CertificateStyle) -> None:
     """Date, organizer and signatory (one line each, shrunk if long), then the QR strip."""
     canvas.setFillColor(INK)
-    _centred(canvas, _korean_date(data.issued_on), y=262, font=FONT_REGULAR, size=15)
-    _centred(canvas, style.organizer, y=212, font=FONT_BOLD, size=17)
+    _centred(canvas, _korean_date(data.issued_on), y=244, font=FONT_REGULAR, size=15)
+    _centred(canvas, style.organizer, y=200, font=FONT_BOLD, size=17)
     signatory = f"{style.signatory_title}  {style.signatory_name}"
-    _centred(canvas, signatory, y=180, font=FONT_BOLD, size=21)
+    _centred(canvas, signatory, y=169, font=FONT_BOLD, size=21)
 
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.5)
@@ -231,23 +232,23 @@ def certificate_render(*, data: CertificateData, style: CertificateStyle) -> byt
     top = HEIGHT - 78
     if style.logo is not None:
         canvas.drawImage(
-            ImageReader(io.BytesIO(style.logo)), (WIDTH - 180) / 2, top - 60, 180, 60,
+            ImageReader(io.BytesIO(style.logo)), (WIDTH - 180) / 2, top - 54, 180, 54,
             preserveAspectRatio=True, anchor="c", mask="auto",
         )  # fmt: skip
-        top -= 72
+        top -= 64
     canvas.setFillColor(INK)
     title = data.kind.label
-    _spaced(canvas, title, y=top - 62, font=FONT_BOLD, size=46 if len(title) < 3 else 38,
+    _spaced(canvas, title, y=top - 58, font=FONT_BOLD, size=46 if len(title) < 3 else 38,
             space=46 if len(title) < 3 else 14)  # fmt: skip
     canvas.setFillColor(accent)
-    _spaced(canvas, data.kind.label_en.upper(), y=top - 90, font=FONT_REGULAR, size=10, space=3)
+    _spaced(canvas, data.kind.label_en.upper(), y=top - 86, font=FONT_REGULAR, size=10, space=3)
 
     # The middle part sits a third of the way down the free space (optically centred) and
     # shrinks rather than ever running into the date and signature.
-    width, height = WIDTH - 120, top - 118 - 290
+    width, height = WIDTH - 120, top - 106 - MIDDLE_BOTTOM
     middle = KeepInFrame(width, height, _middle(data, accent), mode="shrink")
     _, used = middle.wrapOn(canvas, width, height)
-    Frame(60, 290, width, height, showBoundary=0).addFromList(
+    Frame(60, MIDDLE_BOTTOM, width, height, 0, 0, 0, 0, showBoundary=0).addFromList(
         [Spacer(1, max(0.0, (height - used) / 3)), middle], canvas
     )
     _footer(canvas, data, style)

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 import segno
+from PIL import Image
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4
@@ -133,6 +135,17 @@ def _centred(canvas: Canvas, text: str, *, y: float, font: str, size: float) -> 
     canvas.drawCentredString(WIDTH / 2, y, text)
 
 
+@lru_cache(maxsize=4)
+def _logo_reader(logo: bytes) -> ImageReader:
+    """The decoded logo, shared by every certificate of a bulk run: decoding the PNG and
+    extracting its pixels and alpha once saves ~4 ms a page. Read-only once built."""
+    with Image.open(io.BytesIO(logo)) as image:
+        image.load()
+        reader = ImageReader(image.copy())
+    reader.getRGBData()  # computed and kept now, so sharing never races on the first call
+    return reader
+
+
 def _spaced(canvas: Canvas, text: str, *, y: float, font: str, size: float, space: float) -> None:
     """Centred text with letter-spacing (the wide-set title of a Korean certificate)."""
     width = pdfmetrics.stringWidth(text, font, size) + space * (len(text) - 1)
@@ -232,7 +245,7 @@ def certificate_render(*, data: CertificateData, style: CertificateStyle) -> byt
     top = HEIGHT - 78
     if style.logo is not None:
         canvas.drawImage(
-            ImageReader(io.BytesIO(style.logo)), (WIDTH - 180) / 2, top - 54, 180, 54,
+            _logo_reader(style.logo), (WIDTH - 180) / 2, top - 54, 180, 54,
             preserveAspectRatio=True, anchor="c", mask="auto",
         )  # fmt: skip
         top -= 64

@@ -81,7 +81,7 @@ AWARD_S = CertificateData(
 )
 
 HONOURABLE_D = CertificateData(
-    serial="WSCE21-C-0000-0000-000",
+    serial="WSCE21-C-3EB9-QGKH-JVP",
     kind=CertificateKind.AWARD,
     contest_title="2021 월드 스마트시티 엑스포 어린이 그림 그리기 대회",
     recipient_name="이서윤",
@@ -91,7 +91,7 @@ HONOURABLE_D = CertificateData(
     tier_name="입선",
     amount_krw=0,
     issued_on=date(2021, 10, 15),
-    verify_url="https://gongmo.example.kr/verify/WSCE21-C-0000-0000-000",
+    verify_url="https://gongmo.example.kr/verify/WSCE21-C-3EB9-QGKH-JVP",
 )
 
 PARTICIPATION_D = replace(

@@ -91,7 +91,10 @@ class CertificateData:
             value = getattr(self, item.name)
             if isinstance(value, str):
                 object.__setattr__(self, item.name, _clean(value))
-        object.__setattr__(self, "kind", CertificateKind(self.kind))
+        try:
+            object.__setattr__(self, "kind", CertificateKind(self.kind))
+        except ValueError:
+            raise CertificateError(f"kind: one of {[k.value for k in CertificateKind]}") from None
         for name in ("serial", "contest_title", "recipient_name", "entry_title"):
             if not getattr(self, name):
                 raise CertificateError(f"{name} is empty")

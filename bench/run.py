@@ -19,6 +19,7 @@ BENCHES = [
     "bench.bench_http",
     "bench.bench_cpu",
     "bench.bench_surge",
+    "bench.bench_certificates",
 ]
 
 

@@ -1,5 +1,6 @@
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -35,7 +36,6 @@ def register(request):
 
 def landing(request):
     """Where a login lands: each role's own starting page."""
-    from django.contrib.auth.views import redirect_to_login
 
     user = request.user
     if not user.is_authenticated:

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from contests.models import Contest
+from contests.selectors import prize_total
 
 
 class RegisterSerializer(serializers.Serializer):
@@ -109,6 +110,5 @@ class ContestDetailSerializer(ContestListSerializer):
         ]
 
     def get_prize_total(self, contest) -> int:
-        from contests.selectors import prize_total
 
         return prize_total(contest)

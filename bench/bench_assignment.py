@@ -5,7 +5,7 @@ with a positive affinity (integer 1..5) to 20 random judges. Three runs, each in
 ``spawn`` process so that its peak memory is its own:
 
 * ``exact`` — :func:`judging.assignment.assign`, the value measured;
-* ``two_pass`` — :func:`judging.assignment.assign_two_pass`, the baseline (minimum loads first,
+* ``two_pass`` — :func:`bench.two_pass.assign_two_pass`, the baseline (minimum loads first,
   then the rest), on the same network code;
 * ``certify`` — :func:`assign` with ``compress=False``: the full 10 M-arc network without the
   zero-affinity hub, whose optimum certifies the objective of the other two.
@@ -29,7 +29,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script, too
 
-from judging.assignment import assign, assign_two_pass
+from bench.two_pass import assign_two_pass
+from judging.assignment import assign
 
 N_ENTRIES, N_JUDGES, K = 50_000, 200, 3
 CONFLICT_SHARE, AFFINE_JUDGES = 0.01, 20

@@ -27,6 +27,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script, too
 
+import numpy as np
+from moto.server import ThreadedMotoServer
+from PIL import Image
+
 from bench import server
 
 GUARDIANS, FIRST, CONCURRENCY = 1_000, 250, 16
@@ -34,8 +38,6 @@ GUARDIANS, FIRST, CONCURRENCY = 1_000, 250, 16
 
 def drawing_jpeg() -> bytes:
     """About 1 MB: noise compresses badly, so a modest picture is a megabyte of JPEG."""
-    import numpy as np
-    from PIL import Image
 
     pixels = np.random.default_rng(2021).integers(0, 256, (1000, 1300, 3), dtype=np.uint8)
     out = io.BytesIO()
@@ -60,7 +62,6 @@ def _surge(env: dict, url: str, guardians: list[dict], image: str, offset: int) 
 
 
 def measure(base_url: str) -> dict:
-    from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's server logs every request
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)

@@ -31,6 +31,11 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script, too
 
+import socket
+
+from moto.server import ThreadedMotoServer
+from PIL import Image, ImageDraw
+
 from bench import server
 
 DEFAULT_DB = "postgres://gongmo:gongmo@127.0.0.1:5432/gongmo"
@@ -101,7 +106,6 @@ class Proc:
 
 
 def wait_port(port: int, what: str, timeout: float = 20) -> None:
-    import socket
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -112,7 +116,6 @@ def wait_port(port: int, what: str, timeout: float = 20) -> None:
 
 
 def proposal_pdf(n: int) -> bytes:
-    from PIL import Image, ImageDraw
 
     page = Image.new("RGB", (1240, 1754), "white")
     ImageDraw.Draw(page).text((100, 100), f"prod-like proposal {n} {uuid.uuid4()}", fill="black")
@@ -253,7 +256,6 @@ def main() -> int:
         raise SystemExit("redis-server is missing (Debian: apt-get install redis-server)")
     ensure_postgres()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    from moto.server import ThreadedMotoServer
 
     started = time.monotonic()
     logdir = Path(tempfile.mkdtemp(prefix="gongmo-prod-like-"))

@@ -20,6 +20,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import boto3
+import psycopg
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
@@ -38,7 +41,6 @@ def workers_for_cores() -> int:
 @contextlib.contextmanager
 def fresh_database(base_url: str, prefix: str = "gongmo_bench") -> Iterator[str]:
     """CREATE a new database next to ``base_url``'s (the role needs CREATEDB), DROP it after."""
-    import psycopg
 
     name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     parts = urlsplit(base_url)
@@ -182,7 +184,6 @@ S3_REGION, S3_ACCESS_KEY, S3_SECRET_KEY = "us-east-1", "gongmo-bench", "gongmo-b
 
 def moto_bucket(endpoint: str, bucket: str) -> dict[str, str]:
     """Create ``bucket`` on a local moto server; return the app's S3 environment for it."""
-    import boto3
 
     boto3.client(
         "s3",

@@ -1,6 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from contests.methods import Method
+
+__all__ = ["METHOD_CHOICES", "METHOD_LABELS", "ContestStatus", "Method", "PrizeKind", "Track"]
+
 
 class Track(models.TextChoices):
     SMART_CITY = "S", _("Smart-city demonstration (teams)")
@@ -19,11 +23,14 @@ class ContestStatus(models.TextChoices):
 PUBLIC_STATUSES = tuple(s for s in ContestStatus.values if s != ContestStatus.DRAFT)
 
 
-class Method(models.TextChoices):
-    MEAN = "mean", _("Mean")
-    TRIMMED_MEAN = "trimmed_mean", _("Trimmed mean (drop highest and lowest)")
-    Z_SCORE = "z_score", _("Standardised (z-score)")
-    RANK_SUM = "rank_sum", _("Rank sum")
+METHOD_LABELS = {
+    Method.MEAN: _("Mean"),
+    Method.TRIMMED_MEAN: _("Trimmed mean (drop highest and lowest)"),
+    Method.Z_SCORE: _("Standardised (z-score)"),
+    Method.RANK_SUM: _("Rank sum"),
+    Method.CALIBRATED: _("Calibrated (judge leniency corrected)"),
+}
+METHOD_CHOICES = [(m.value, METHOD_LABELS[m]) for m in Method]
 
 
 class PrizeKind(models.TextChoices):

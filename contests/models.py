@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from contests.budget import tier_total
-from contests.enums import ContestStatus, Method, PrizeKind, Track
+from contests.enums import METHOD_CHOICES, ContestStatus, Method, PrizeKind, Track
 
 
 class Bilingual(models.Model):
@@ -160,7 +160,7 @@ class Round(Bilingual):
         help_text=_("Empty: the whole panel scores every entry."),
     )
     method = models.CharField(
-        _("aggregation method"), max_length=16, choices=Method.choices, default=Method.MEAN
+        _("aggregation method"), max_length=16, choices=METHOD_CHOICES, default=Method.MEAN
     )
     tie_break = models.JSONField(
         _("tie-break criteria"),
@@ -212,7 +212,7 @@ class Round(Bilingual):
                 name="round_one_advancement_rule",
             ),
             models.CheckConstraint(
-                condition=Q(method__in=Method.values), name="round_method_valid"
+                condition=Q(method__in=[m.value for m in Method]), name="round_method_valid"
             ),
         ]
 

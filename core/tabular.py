@@ -13,7 +13,7 @@ row number.
   ignored; rows whose cells are all empty are skipped.
 * Required columns must have a value in every row; optional columns may be left empty ("").
 
-No Django here, and pandas is imported only inside the functions that build or read frames.
+No Django here.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
-if TYPE_CHECKING:
-    import numpy as np
-    import pandas as pd
+import numpy as np
+import pandas as pd
+from openpyxl import load_workbook
 
 SUFFIXES = (".csv", ".xlsx")
 ENCODINGS = ("utf-8-sig", "cp949")
@@ -65,7 +65,6 @@ def read_table(
     The frame's columns come in the order required + optional (absent optional ones are left
     out); its index, named ``row``, holds each row's number in the file.
     """
-    import pandas as pd
 
     name = str(path)
     header, records = _records(Path(path), name)
@@ -166,7 +165,6 @@ def _csv_records(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def _xlsx_rows(path: Path, name: str) -> Iterator[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
@@ -204,8 +202,6 @@ def _cell_text(value: object) -> str:
 
 def numbers(frame: pd.DataFrame, column: str, *, path: str | Path) -> np.ndarray:
     """The column as finite float64 numbers (vectorised: fine for a million score rows)."""
-    import numpy as np
-    import pandas as pd
 
     text = frame[column]
     values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)

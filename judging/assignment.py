@@ -23,9 +23,9 @@ Rules, as implemented
   band applies to every judge (a known simplification: a lexicographic "max-min fair" fill
   would keep the unobstructed judges within one of each other). Only when no band works — no
   ``k``-assignment exists within caps and minimums, both of which are hard — is
-  :class:`AssignmentInfeasible` raised, naming the entries that cannot be served.
+  :class:`NoValidAssignment` raised, naming the entries that cannot be served.
 * Among the assignments within the band, the one with the **largest total affinity** is chosen.
-  ``Entry.division`` is carried for callers; it does not constrain the solve.
+  ``EntrySpec.division`` is carried for callers; it does not constrain the solve.
 
 The flow network (one min-cost flow per band)
 ---------------------------------------------
@@ -79,13 +79,13 @@ def _key(value: Hashable) -> tuple[str, Hashable]:
 
 
 @dataclass(frozen=True)
-class Entry:
+class EntrySpec:
     id: EntryId
     division: str | None = None
 
 
 @dataclass(frozen=True)
-class Judge:
+class JudgeSpec:
     id: JudgeId
     min_load: int | None = None
     max_load: int | None = None  # a declared cap
@@ -102,7 +102,7 @@ class AssignmentResult:
     widened: int = 0  # 0: the ideal band; otherwise how far it was widened
 
 
-class AssignmentInfeasible(Exception):
+class NoValidAssignment(Exception):
     """No valid assignment. ``entries`` (sorted) cannot all get ``k`` judges; ``available``
     counts, per such entry, the unconflicted judges with room (fixed ones included)."""
 
@@ -154,10 +154,10 @@ def _prepare(entries, judges, conflicts, affinity, fixed, k) -> _Problem:
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError("k must be a positive integer")
     ents = sorted(
-        (x if isinstance(x, Entry) else Entry(x) for x in entries), key=lambda x: _key(x.id)
+        (x if isinstance(x, EntrySpec) else EntrySpec(x) for x in entries), key=lambda x: _key(x.id)
     )
     juds = sorted(
-        (x if isinstance(x, Judge) else Judge(x) for x in judges), key=lambda x: _key(x.id)
+        (x if isinstance(x, JudgeSpec) else JudgeSpec(x) for x in judges), key=lambda x: _key(x.id)
     )
     e_ids, j_ids = [x.id for x in ents], [x.id for x in juds]
     e_at, j_at = {x: i for i, x in enumerate(e_ids)}, {x: i for i, x in enumerate(j_ids)}
@@ -203,13 +203,13 @@ def _prepare(entries, judges, conflicts, affinity, fixed, k) -> _Problem:
     cap = np.array([n * k if x.max_load is None else x.max_load for x in juds], dtype=np.int64)
     fixed_load = np.bincount(fixed_j, minlength=m)
     for j in np.flatnonzero(fixed_load > cap):
-        raise AssignmentInfeasible(
+        raise NoValidAssignment(
             [], f"judge {j_ids[j]!r} has {fixed_load[j]} fixed entries, over its cap {cap[j]}"
         )
     floor = np.maximum(dmin, fixed_load)
     ceiling = np.minimum(cap, fixed_load + allowed[need > 0].sum(axis=0))
     for j in np.flatnonzero(floor > ceiling):
-        raise AssignmentInfeasible(
+        raise NoValidAssignment(
             [], f"judge {j_ids[j]!r} cannot reach min_load {dmin[j]}: at most {ceiling[j]} entries"
         )
     return _Problem(e_ids, j_ids, k, allowed, pos, ae, aj, cost, fixed_e, fixed_j, need,
@@ -222,14 +222,14 @@ def _check_entries(p: _Problem) -> None:
     short = np.flatnonzero(free < p.need)
     if short.size:
         available = {p.entry_ids[e]: int(free[e] + p.k - p.need[e]) for e in short}
-        raise AssignmentInfeasible(available, f"fewer than k={p.k} unconflicted judges", available)
+        raise NoValidAssignment(available, f"fewer than k={p.k} unconflicted judges", available)
 
 
 def _level(p: _Problem) -> int | None:
     """The smallest h with sum(clamp(h, floor, ceiling)) >= T; None if the ceilings fall short."""
     total = len(p.entry_ids) * p.k
     if p.floor.sum() > total:
-        raise AssignmentInfeasible([], f"minimum loads add up to more than the {total} slots")
+        raise NoValidAssignment([], f"minimum loads add up to more than the {total} slots")
     if p.ceiling.sum() < total:
         return None
     low, high = 0, int(p.ceiling.max(initial=0))
@@ -356,7 +356,7 @@ def _realize(zero, ue, d, uj, h, seed: int):
 
 
 def _diagnose(p: _Problem):
-    """Raise AssignmentInfeasible. A max flow within the caps (no balance) either serves every
+    """Raise NoValidAssignment. A max flow within the caps (no balance) either serves every
     entry — then the minimum loads are to blame — or leaves some short; the entries reachable
     from those in the residual network are the canonical group that cannot all be served."""
     n, m = p.allowed.shape
@@ -369,7 +369,7 @@ def _diagnose(p: _Problem):
             (1 + n + np.arange(m), n + m + 1, room, 0)]  # fmt: skip
     (got, pair_flow, _), _ = _flow(arcs, supplies, 0, max_flow=True)
     if (got == p.need).all():
-        raise AssignmentInfeasible([], "the judges' min_load values cannot all be met")
+        raise NoValidAssignment([], "the judges' min_load values cannot all be met")
     assigned = np.zeros((n, m), dtype=bool)
     assigned[de[pair_flow > 0], dj[pair_flow > 0]] = True
     free = grid & ~assigned
@@ -386,7 +386,7 @@ def _diagnose(p: _Problem):
         f"{short.size} entries need {p.need[short].sum()} more judges but conflicts and judge caps "
         f"allow only {got[short].sum()}"
     )
-    raise AssignmentInfeasible(
+    raise NoValidAssignment(
         [p.entry_ids[e] for e in short], reason, {p.entry_ids[e]: int(count[e]) for e in short}
     )
 
@@ -449,8 +449,8 @@ def _result(p: _Problem, affinity, e, j, lo, hi, widened: int) -> AssignmentResu
 
 def assign(
     *,
-    entries: Iterable[Entry | EntryId],
-    judges: Iterable[Judge | JudgeId],
+    entries: Iterable[EntrySpec | EntryId],
+    judges: Iterable[JudgeSpec | JudgeId],
     k: int,
     conflicts: Iterable[tuple[JudgeId, EntryId]] = (),
     affinity: Mapping[tuple[JudgeId, EntryId], float] | None = None,
@@ -462,7 +462,7 @@ def assign(
 
     ``conflicts`` and ``affinity`` keys are ``(judge, entry)``; ``fixed`` and the result's pairs
     are ``(entry, judge)``. Unknown ids in conflicts and affinity are ignored. ``compress=False``
-    builds every entry–judge arc (slow; for verification). Raises :class:`AssignmentInfeasible`.
+    builds every entry–judge arc (slow; for verification). Raises :class:`NoValidAssignment`.
     """
     p, h = _start(entries, judges, conflicts, affinity, fixed, k)
     if not p.need.any():
@@ -470,47 +470,6 @@ def assign(
         return _result(p, affinity, empty, empty, p.fixed_load, p.fixed_load, 0)
     solution, lo, hi, widened = _search(p, h, seed, compress)
     return _result(p, affinity, solution.e, solution.j, lo, hi, widened)
-
-
-def assign_two_pass(
-    *,
-    entries: Iterable[Entry | EntryId],
-    judges: Iterable[Judge | JudgeId],
-    k: int,
-    conflicts: Iterable[tuple[JudgeId, EntryId]] = (),
-    affinity: Mapping[tuple[JudgeId, EntryId], float] | None = None,
-    fixed: Iterable[Pair] = (),
-    seed: int = 0,
-    compress: bool = True,
-) -> AssignmentResult:
-    """BASELINE for the benchmark only — the app never calls it. Same ideal band as
-    :func:`assign`, filled in two flows: first every judge's minimum load (max affinity), then
-    the remaining slots with those pairs frozen. It can be strictly worse and can fail where
-    :func:`assign` succeeds; it never widens the band."""
-    p, h = _start(entries, judges, conflicts, affinity, fixed, k)
-    lo, hi = _band(p, h, 0, 0)
-    first = _solve(p, lo, lo, seed, compress, units=int((lo - p.fixed_load).sum()))
-    if first is None:
-        raise AssignmentInfeasible([], "two-pass baseline: the minimum loads cannot be filled")
-    counts = np.bincount(first.e, minlength=len(p.entry_ids))
-    allowed = p.allowed.copy()
-    allowed[first.e, first.j] = False
-    keep = allowed[p.aff_e, p.aff_j]
-    second_problem = p._replace(
-        allowed=allowed,
-        pos=p.pos & allowed,
-        aff_e=p.aff_e[keep],
-        aff_j=p.aff_j[keep],
-        aff_cost=p.aff_cost[keep],
-        fixed_e=np.concatenate([p.fixed_e, first.e]),
-        fixed_j=np.concatenate([p.fixed_j, first.j]),
-        need=p.need - counts,
-        fixed_load=lo,
-    )
-    second = _solve(second_problem, lo, hi, seed, compress)
-    if second is None:
-        raise AssignmentInfeasible([], "two-pass baseline: the first pass left no valid completion")
-    return _result(second_problem, affinity, second.e, second.j, lo, hi, 0)
 
 
 def compute_loads(pairs: Iterable[Pair]) -> dict[JudgeId, int]:

@@ -2,12 +2,12 @@
 
 Spreadsheet formulas are neutralised: a text cell starting with =, +, -, @ (or a tab or
 carriage return) gets a leading apostrophe, so a team named "=HYPERLINK(…)" stays text.
-pandas is imported lazily, only here.
 """
 
 import io
 from decimal import Decimal
 
+import pandas as pd
 from django.db.models import Prefetch
 
 from contests.models import Contest
@@ -28,7 +28,6 @@ def neutralise(value):
 
 
 def table_bytes(rows: list[dict], columns: list[str], fmt: str) -> bytes:
-    import pandas as pd
 
     frame = pd.DataFrame(
         [{c: neutralise(r.get(c)) for c in columns} for r in rows], columns=columns

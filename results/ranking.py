@@ -32,17 +32,17 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from fractions import Fraction
-from typing import Any, Literal, get_args
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from contests.methods import Method
 from results import ranking_stats as stats
 from results.calibration import DEFAULT_LAMBDA, calibration_fit
 from results.ranking_stats import DECIMALS, exact
 
-Method = Literal["mean", "trimmed_mean", "z_score", "rank_sum", "calibrated"]
-METHODS: tuple[str, ...] = get_args(Method)
+METHODS: tuple[str, ...] = tuple(m.value for m in Method)
 TRIM_MIN_JUDGES = 5  # trimmed_mean drops the highest and lowest total from 5 judges up
 _CAP = 50  # at most this many examples in a refusal's detail
 

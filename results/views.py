@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from contests.enums import Method
+from contests.enums import METHOD_CHOICES
 from contests.selectors import contest_managed_get, contest_round_get, contests_visible_to
 from core.http import job_page, refusals_to
 from core.models import Job
@@ -58,7 +58,7 @@ def results_manage(request, slug):
         {
             "contest": contest,
             "rounds": rounds,
-            "methods": Method.choices,
+            "methods": METHOD_CHOICES,
             "background_threshold": settings.BACKGROUND_THRESHOLD,
             "final": rankings.latest_ranking(contest, None),
             "allocation": allocation,

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -14,7 +15,6 @@ pytest_plugins = ["tests.s3server"]  # moto's server mode: the S3 endpoint of th
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Throttle counters live in the cache: every test starts with none."""
-    from django.core.cache import cache
 
     cache.clear()
     yield

@@ -3,12 +3,18 @@
 from datetime import timedelta
 from itertools import count
 
+from django.core import mail
+from django.test import TestCase
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import User
 from contests.enums import ContestStatus, Track
 from contests.models import Contest, Criterion, Division, PrizeTier, Round
+from contests.seed import wsce2021_seed
+from demo.entries import demo_entries_seed
+from demo.users import demo_users_seed
 
 _seq = count(1)
 
@@ -55,13 +61,6 @@ def contest_make(track: str = Track.SMART_CITY, **fields) -> Contest:
 def demo_world_make(*, proposals: int, drawings: int):
     """Both contests open now with demo entries made through the real services (receipts
     mailed and then cleared, derivatives made): the starting point of judging tests."""
-    from django.core import mail
-    from django.test import TestCase
-    from django.test.utils import override_settings
-
-    from contests.seed import wsce2021_seed
-    from demo.entries import demo_entries_seed
-    from demo.users import demo_users_seed
 
     smart, drawing = wsce2021_seed(demo_now=timezone.now())
     demo_users_seed(password="pw-demo-2021", contests=[])

@@ -27,7 +27,9 @@ import boto3
 import pytest
 from botocore.config import Config
 from django.conf import settings as django_settings
+from django.core.files.storage import default_storage
 from moto.server import ThreadedMotoServer
+from storages.backends.s3 import S3Storage
 
 REGION = "us-east-1"
 ACCESS_KEY = "gongmo-test"
@@ -103,8 +105,6 @@ def moto_endpoint() -> Iterator[str]:
 @pytest.fixture
 def s3_storage(moto_endpoint: str, settings) -> Iterator[S3Bucket]:
     """Django's default storage is S3 on a fresh bucket of the moto server for this test."""
-    from django.core.files.storage import default_storage
-    from storages.backends.s3 import S3Storage
 
     bucket = f"gongmo-test-{uuid.uuid4().hex[:12]}"
     client = boto3.client(

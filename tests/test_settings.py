@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from config import settings as prod
 from config.env import EnvError, env_bool, env_int
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,7 +105,6 @@ def test_malformed_boolean_fails_loudly(monkeypatch):
 
 
 def test_argon2_first_kst_korean():
-    from config import settings as prod
 
     assert prod.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
     assert (settings.TIME_ZONE, settings.USE_TZ, settings.LANGUAGE_CODE) == (

@@ -176,15 +176,15 @@ def _whole_panel(entries, panel, conflicts, affinity) -> _Pairs:
 def _solve(entries, panel, k, conflicts, affinity, fixed, seed):
     try:
         return engine.assign(
-            entries=[engine.Entry(id=str(e.pk), division=e.division.code) for e in entries],
-            judges=[engine.Judge(id=m.judge_id, max_load=m.max_load) for m in panel],
+            entries=[engine.EntrySpec(id=str(e.pk), division=e.division.code) for e in entries],
+            judges=[engine.JudgeSpec(id=m.judge_id, max_load=m.max_load) for m in panel],
             k=k,
             conflicts=conflicts,
             affinity=affinity,
             fixed=fixed,
             seed=seed,
         )
-    except engine.AssignmentInfeasible as exc:
+    except engine.NoValidAssignment as exc:
         codes = {
             str(pk): receipt
             for pk, receipt in Entry.objects.filter(pk__in=exc.entries).values_list(

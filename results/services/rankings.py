@@ -7,6 +7,7 @@ each result as a snapshot with the SHA-256 of its inputs, and moves entries on.
 import json
 import uuid
 
+import pandas as pd
 from django.db import transaction
 from django.db.models import CharField, FloatField
 from django.db.models.functions import Cast
@@ -44,7 +45,6 @@ REFUSALS = {  # the engine's reasons are English; the codes are what clients rel
 def scores_frame(rnd: Round):
     """Every submitted score of the round as a DataFrame: judge, entry, criterion, points.
     One query; casts in SQL so 750,000 rows do not pass through Python Decimals."""
-    import pandas as pd
 
     rows = Score.objects.filter(
         scorecard__round=rnd, scorecard__status=ScorecardStatus.SUBMITTED
@@ -177,7 +177,6 @@ def latest_ranking(contest: Contest, rnd: Round | None) -> RankingSnapshot | Non
 @transaction.atomic
 def round_advance(*, user, round: Round) -> list[str]:
     """Mark the top N (or top p% per division) of the round's latest ranking as advanced."""
-    import pandas as pd
 
     rnd = Round.objects.select_related("contest").get(pk=round.pk)
     organizer_required(user, rnd.contest)
@@ -217,7 +216,6 @@ def round_advance(*, user, round: Round) -> list[str]:
 def final_ranking_compute(*, user, contest: Contest) -> RankingSnapshot:
     """Final score = weighted round scores (e.g. 30 % + 70 %), finalists = the last round's
     entries, ties broken by the last round's tie-break chain, per division if it ranks so."""
-    import pandas as pd
 
     organizer_required(user, contest)
     weighted = [r for r in contest.rounds.order_by("order") if r.weight > 0]

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from accounts.services import organizer_group
 from contests.enums import ContestStatus
 from tests.factories import contest_make
 
@@ -66,7 +67,6 @@ def test_contest_page_query_count(client, django_assert_num_queries, n):
 
 
 def test_organizer_configures_a_contest_in_the_admin(client, organizer, wsce):
-    from accounts.services import organizer_group
 
     smart, drawing = wsce
     organizer.groups.add(organizer_group())
@@ -86,7 +86,6 @@ def test_organizer_configures_a_contest_in_the_admin(client, organizer, wsce):
 
 
 def test_admin_refuses_a_rubric_that_does_not_sum_to_100(client, organizer, wsce):
-    from accounts.services import organizer_group
 
     smart, _ = wsce
     organizer.groups.add(organizer_group())

@@ -3,12 +3,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db.models import Count
 
 from accounts.models import User
 from contests.models import Contest, Criterion, Division, PrizeTier, Round
 from contests.permissions import submissions_open
 from contests.seed import DRAWING, SMART_CITY, wsce2021_seed
+from judging.models import Assignment, Scorecard
+from submissions.models import Entry
 
 pytestmark = pytest.mark.django_db
 KST = ZoneInfo("Asia/Seoul")
@@ -138,12 +141,10 @@ def test_demo_seed_is_idempotent_and_opens_submissions_now(db, settings):
         assert submissions_open(contest)
         assert contest.organizers.filter(username="organizer").exists()
     # Demo entries with real generated files, created once.
-    from submissions.models import Entry
 
     assert Entry.objects.filter(contest__slug=SMART_CITY).count() == 4
     # demo judging has assigned both first rounds: submitted entries are now in judging
     assert Entry.objects.filter(contest__slug=DRAWING, status="in_judging").count() == 6
-    from judging.models import Assignment, Scorecard
 
     assert Assignment.objects.count() == 3 * 3 + 6 * 3
     assert Scorecard.objects.filter(judge__username="judge", status="submitted").count() == 2
@@ -157,7 +158,6 @@ def test_demo_seed_is_idempotent_and_opens_submissions_now(db, settings):
 
 
 def test_demo_seed_refused_outside_debug(db, settings):
-    from django.core.management.base import CommandError
 
     settings.DEBUG = False
     with pytest.raises(CommandError):

@@ -4,6 +4,7 @@ import pytest
 from django.db import transaction
 
 from accounts.enums import Role
+from config.celery import app
 from core import tasks
 from core.models import Job
 from tests.conftest import client_for
@@ -95,7 +96,6 @@ def test_with_a_broker_the_job_is_queued_for_celery(
 ):
     sent = []
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
-    from config.celery import app
 
     monkeypatch.setattr(app, "send_task", lambda name, args: sent.append((name, args)))
     with django_capture_on_commit_callbacks(execute=True):
@@ -186,7 +186,6 @@ def test_job_start_with_a_broker_sends_the_recorded_job(
 ):
     sent = []
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
-    from config.celery import app
 
     monkeypatch.setattr(app, "send_task", lambda name, args: sent.append((name, args)))
     with django_capture_on_commit_callbacks(execute=True):

@@ -11,6 +11,20 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core import mail
+from django.utils import timezone, translation
+from playwright.sync_api import sync_playwright
+
+from accounts.models import User
+from contests.seed import wsce2021_seed
+from core.errors import DomainError
+from demo.entries import demo_entries_seed
+from demo.judging import demo_judging_seed
+from demo.users import demo_users_seed
+from judging.models import Assignment, PanelMember
+from judging.services.assignment import judges_assign
+from judging.services.scoring import scorecard_save
+from results.services import publication, rankings
 
 # Playwright's sync API keeps an event loop in the test thread; the tests still use the ORM
 # (seeding, reading the database), which Django refuses in such a thread unless told it is safe.
@@ -58,7 +72,6 @@ def pytest_terminal_summary(terminalreporter):
 def browser():
     if CHROMIUM is None:
         pytest.fail("E2E_REQUIRED=1 but `chromium` is not on PATH: install Debian's chromium.")
-    from playwright.sync_api import sync_playwright
 
     driver = sync_playwright().start()
     chromium = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
@@ -130,13 +143,6 @@ DEMO_PASSWORD = "wsce2021-demo"
 def demo_seed(*, proposals: int = 4, drawings: int = 6, judges: int = 4, judging: bool = True):
     """What `seed_wsce2021 --demo` makes, smaller: contests open now, a login per role,
     entries with generated files, judges assigned on both first rounds."""
-    from django.core import mail
-    from django.utils import timezone
-
-    from contests.seed import wsce2021_seed
-    from demo.entries import demo_entries_seed
-    from demo.judging import demo_judging_seed
-    from demo.users import demo_users_seed
 
     smart, drawing = wsce2021_seed(demo_now=timezone.now())
     demo_users_seed(password=DEMO_PASSWORD, contests=[smart, drawing])
@@ -157,9 +163,6 @@ def drawing_points(entry) -> dict:
 
 def round_score_all(rnd) -> None:
     """Every judge submits every open scorecard of the round (as if they had all finished)."""
-    from core.errors import DomainError
-    from judging.models import Assignment
-    from judging.services.scoring import scorecard_save
 
     for a in Assignment.objects.filter(round=rnd, recused_at__isnull=True).select_related(
         "entry", "judge"
@@ -172,8 +175,6 @@ def round_score_all(rnd) -> None:
 
 def final_round_ready(drawing, organizer) -> None:
     """The advanced drawings assigned to the whole demo panel on the final round, all scored."""
-    from judging.models import PanelMember
-    from judging.services.assignment import judges_assign
 
     prelim, final = drawing.rounds.get(code="prelim"), drawing.rounds.get(code="final")
     for member in PanelMember.objects.filter(round=prelim):
@@ -185,15 +186,12 @@ def final_round_ready(drawing, organizer) -> None:
 def drawing_published() -> None:
     """Track D ranked, allocated, approved and published, through the services. In Korean: the
     published rows keep the tier names of the language active at publication."""
-    from django.utils import translation
 
     with translation.override("ko"):
         _drawing_publish()
 
 
 def _drawing_publish() -> None:
-    from accounts.models import User
-    from results.services import publication, rankings
 
     _smart, drawing = demo_seed(proposals=2, judges=5)
     organizer = User.objects.get(username="organizer")

@@ -10,13 +10,13 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
+from bench.two_pass import assign_two_pass
 from judging import assignment
 from judging.assignment import (
-    AssignmentInfeasible,
-    Entry,
-    Judge,
+    EntrySpec,
+    JudgeSpec,
+    NoValidAssignment,
     assign,
-    assign_two_pass,
     compute_loads,
 )
 
@@ -65,7 +65,7 @@ def lp_optimum(inst, bounds, *, entries=None, fixed=()):
 
 
 def _id(x):
-    return x.id if isinstance(x, Entry | Judge) else x
+    return x.id if isinstance(x, EntrySpec | JudgeSpec) else x
 
 
 def widest_bounds(inst):
@@ -122,7 +122,7 @@ def instances(draw, *, conflicts=True, bounds=True):
     for j in judge_ids:
         low = draw(maybe)
         cap = draw(st.none() | st.integers(low or 0, max(n * k, low or 0))) if bounds else None
-        judges.append(Judge(j, min_load=low, max_load=cap))
+        judges.append(JudgeSpec(j, min_load=low, max_load=cap))
     seed = draw(st.integers(0, 2**32 - 1))
     return {"entries": entries, "judges": judges, "k": k, "conflicts": sorted(conflict),
             "affinity": affinity, "seed": seed}  # fmt: skip
@@ -133,7 +133,7 @@ def specialist_instances(draw):
     """Some judges may judge only a few entries: balance is often impossible."""
     n, m, k = draw(st.integers(3, 10)), draw(st.integers(3, 6)), draw(st.integers(1, 2))
     entries = [f"e{i}" for i in range(n)]
-    judges = [Judge(f"j{t}") for t in range(m)]
+    judges = [JudgeSpec(f"j{t}") for t in range(m)]
     specialists = judges[: draw(st.integers(2, m - 1))]
     reach = entries[: draw(st.integers(1, n - 1))]
     cells = [(j.id, e) for j in judges for e in entries]
@@ -182,7 +182,9 @@ def test_no_affinity_spreads_evenly():
 
 
 def test_declared_cap_holds_a_judge_and_the_rest_balance():
-    result = assign(entries=["a", "b", "c", "d"], judges=[Judge("X", max_load=0), "Y", "Z"], k=1)
+    result = assign(
+        entries=["a", "b", "c", "d"], judges=[JudgeSpec("X", max_load=0), "Y", "Z"], k=1
+    )
     assert result.loads == {"X": 0, "Y": 2, "Z": 2}
     assert result.load_bounds["X"] == (0, 0)
 
@@ -239,7 +241,7 @@ def test_float_affinities_are_scaled():
 
 
 def test_mixed_id_types_and_entry_objects():
-    result = assign(entries=[Entry(2, "elementary"), Entry("b")], judges=[10, "z"], k=2)
+    result = assign(entries=[EntrySpec(2, "elementary"), EntrySpec("b")], judges=[10, "z"], k=2)
     assert result.pairs == [(2, 10), (2, "z"), ("b", 10), ("b", "z")]
 
 
@@ -256,7 +258,7 @@ def test_compute_loads():
 
 
 def test_too_few_unconflicted_judges_names_the_entry():
-    with pytest.raises(AssignmentInfeasible) as caught:
+    with pytest.raises(NoValidAssignment) as caught:
         assign(
             entries=["e1", "e2"], judges=["A", "B", "C"], k=2, conflicts=[("A", "e1"), ("B", "e1")]
         )
@@ -265,9 +267,11 @@ def test_too_few_unconflicted_judges_names_the_entry():
 
 
 def test_caps_too_small_in_total_names_every_entry():
-    with pytest.raises(AssignmentInfeasible) as caught:
+    with pytest.raises(NoValidAssignment) as caught:
         assign(
-            entries=["e1", "e2", "e3"], judges=[Judge("A", max_load=1), Judge("B", max_load=1)], k=1
+            entries=["e1", "e2", "e3"],
+            judges=[JudgeSpec("A", max_load=1), JudgeSpec("B", max_load=1)],
+            k=1,
         )
     assert caught.value.entries == ["e1", "e2", "e3"]
     assert "need 3" in caught.value.reason and "only 2" in caught.value.reason
@@ -275,9 +279,9 @@ def test_caps_too_small_in_total_names_every_entry():
 
 def test_a_group_short_of_judges_is_named_exactly():
     # e1 and e2 may use only A and B, and A takes one entry: together they get 3 of 4. e3 is fine.
-    with pytest.raises(AssignmentInfeasible) as caught:
+    with pytest.raises(NoValidAssignment) as caught:
         assign(
-            entries=["e1", "e2", "e3"], judges=[Judge("A", max_load=1), "B", "C"], k=2,
+            entries=["e1", "e2", "e3"], judges=[JudgeSpec("A", max_load=1), "B", "C"], k=2,
             conflicts=[("C", "e1"), ("C", "e2")],
         )  # fmt: skip
     assert caught.value.entries == ["e1", "e2"]
@@ -285,15 +289,19 @@ def test_a_group_short_of_judges_is_named_exactly():
 
 
 def test_unreachable_minimum_load_is_reported():
-    with pytest.raises(AssignmentInfeasible) as caught:
-        assign(entries=["e1", "e2"], judges=[Judge("A", min_load=2), Judge("B", min_load=1)], k=1)
+    with pytest.raises(NoValidAssignment) as caught:
+        assign(
+            entries=["e1", "e2"],
+            judges=[JudgeSpec("A", min_load=2), JudgeSpec("B", min_load=1)],
+            k=1,
+        )
     assert caught.value.entries == []
     assert "minimum" in caught.value.reason
 
 
 def test_fixed_pairs_over_a_cap_are_reported():
-    with pytest.raises(AssignmentInfeasible, match="over its cap"):
-        assign(entries=["e1", "e2"], judges=[Judge("A", max_load=1), "B"], k=1,
+    with pytest.raises(NoValidAssignment, match="over its cap"):
+        assign(entries=["e1", "e2"], judges=[JudgeSpec("A", max_load=1), "B"], k=1,
                fixed=[("e1", "A"), ("e2", "A")])  # fmt: skip
 
 
@@ -306,7 +314,7 @@ def test_fixed_pairs_over_a_cap_are_reported():
         ({"fixed": [("a", "X")], "conflicts": [("X", "a")]}, "conflict"),
         ({"fixed": [("a", "X"), ("a", "X")]}, "unique"),
         ({"affinity": {("X", "a"): -1}}, ">= 0"),
-        ({"judges": [Judge("X", min_load=3, max_load=2)]}, "above"),
+        ({"judges": [JudgeSpec("X", min_load=3, max_load=2)]}, "above"),
     ],
 )
 def test_malformed_input_is_a_value_error(kwargs, message):
@@ -339,11 +347,11 @@ def test_recusal_keeps_every_other_pair():
 def test_valid_optimal_deterministic_and_order_free(inst, rnd):
     try:
         results = solve_all_ways(inst)
-    except AssignmentInfeasible as exc:
+    except NoValidAssignment as exc:
         event("infeasible, entries named" if exc.entries else "infeasible, minimum loads")
         assert lp_optimum(inst, widest_bounds(inst)) is None  # nothing within caps and minimums
         if exc.entries:  # the named group alone cannot be served either
-            sub = inst | {"judges": [Judge(j.id, max_load=j.max_load) for j in inst["judges"]]}
+            sub = inst | {"judges": [JudgeSpec(j.id, max_load=j.max_load) for j in inst["judges"]]}
             assert lp_optimum(sub, widest_bounds(sub), entries=exc.entries) is None
         return
     result = results[0]
@@ -371,7 +379,7 @@ def test_without_conflicts_or_caps_loads_differ_by_at_most_one(inst):
 def test_band_is_widened_minimally(inst):
     try:
         result = assign(**inst)
-    except AssignmentInfeasible:
+    except NoValidAssignment:
         return
     p = assignment._prepare(inst["entries"], inst["judges"], inst["conflicts"],
                             inst["affinity"], (), inst["k"])  # fmt: skip
@@ -394,7 +402,7 @@ def test_band_is_widened_minimally(inst):
 def test_recusal_keeps_the_rest_or_proves_it_impossible(inst, data):
     try:
         first = assign(**inst)
-    except AssignmentInfeasible:
+    except NoValidAssignment:
         return
     if not first.pairs:
         return
@@ -403,7 +411,7 @@ def test_recusal_keeps_the_rest_or_proves_it_impossible(inst, data):
     again = inst | {"conflicts": [*inst["conflicts"], (judge, entry)], "fixed": kept}
     try:
         assign(**again)
-    except AssignmentInfeasible:
+    except NoValidAssignment:
         assert lp_optimum(again, widest_bounds(again), fixed=kept) is None
         return
     for each in solve_all_ways(again):
@@ -416,7 +424,7 @@ def test_recusal_keeps_the_rest_or_proves_it_impossible(inst, data):
 def test_one_flow_is_never_worse_than_two_passes(inst):
     try:
         baseline = assign_two_pass(**inst)
-    except AssignmentInfeasible:
+    except NoValidAssignment:
         return
     check_valid(inst, baseline)
     exact = assign(**inst)

@@ -7,7 +7,7 @@ is searched for every identity string.
 """
 
 import pytest
-from django.test import TestCase
+from django.test import Client, TestCase
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -86,7 +86,6 @@ def test_no_identity_reaches_a_judge(panel, organizer, child, school, guardian_n
             judge_api.get("/api/v1/judging/assignments/?page_size=200").content.decode(),
             judge_api.get(f"/api/v1/judging/assignments/{a.pk}/").content.decode(),
         ]
-        from django.test import Client
 
         browser = Client()
         browser.force_login(a.judge)

@@ -14,6 +14,7 @@ from judging.dashboard import contest_dashboard
 from judging.models import Assignment
 from judging.services.assignment import judges_assign
 from judging.services.scoring import scorecard_save
+from judging.tasks import round_assign
 from results.models import RankingSnapshot
 from submissions.models import Entry
 
@@ -183,7 +184,6 @@ def test_small_round_assignment_runs_in_the_request(judged, organizer, settings)
 def test_large_round_assignment_job_is_idempotent_and_refusal_is_recorded(
     judged, organizer, settings, django_capture_on_commit_callbacks
 ):
-    from judging.tasks import round_assign
 
     settings.BACKGROUND_THRESHOLD = 5
     with django_capture_on_commit_callbacks(execute=True):

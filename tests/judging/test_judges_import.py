@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import pandas as pd
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -75,7 +76,6 @@ def test_only_organizers_import(judged, judge):
 
 
 def test_import_command_and_xlsx(judged, tmp_path, capsys):
-    import pandas as pd
 
     path = tmp_path / "judges.xlsx"
     pd.DataFrame(

@@ -3,7 +3,8 @@
 import pytest
 
 from core.models import AuditRecord
-from judging.models import Assignment, Conflict, Scorecard
+from judging.models import Assignment, Conflict, PanelMember, Scorecard
+from judging.services.assignment import queue_order
 from submissions.models import Entry
 from tests.conftest import client_for
 
@@ -137,7 +138,6 @@ def test_queue_is_blind(judged, organizer):
 
 
 def test_queue_is_shuffled_per_judge(judged, organizer):
-    from judging.services.assignment import queue_order
 
     run(organizer, judged["prelim"])
     for judge in judged["judges"]:
@@ -319,7 +319,6 @@ def test_progress_query_count(judged, organizer, django_assert_num_queries, n):
 
 def test_whole_panel_round_skips_only_conflicted_pairs(judged, organizer):
     """Track S round 2: every panel judge scores every finalist, except a conflicted pair."""
-    from judging.models import PanelMember
 
     smart = judged["smart"]
     r2 = smart.rounds.get(code="r2")

@@ -3,12 +3,17 @@
 import csv
 import io
 
+import openpyxl
 import pytest
+from django.core import mail
+from django.test import TestCase
+from django.utils import translation
 
 from core.models import AuditRecord
 from judging.models import Assignment, PanelMember, Scorecard
 from judging.services.assignment import judges_assign
 from judging.services.scoring import scorecard_save, scorecard_unlock
+from results.exports import neutralise
 from submissions.models import Entry
 from tests.conftest import client_for
 from tests.factories import user_make
@@ -253,14 +258,11 @@ def test_exports_neutralise_formulas_and_compute_tax(smart, organizer):
 
     scorecards = org.get("/api/v1/contests/wsce2021-smart-city/exports/scorecards.xlsx")
     assert scorecards["Content-Type"].startswith("application/vnd.openxmlformats")
-    import openpyxl
 
     book = openpyxl.load_workbook(io.BytesIO(scorecards.content))
     assert book.active.max_row == 1 + 9 + 12  # header + 3×3 round-1 + 3×4 round-2 scorecards
     rankings = org.get("/api/v1/contests/wsce2021-smart-city/exports/rankings.csv")
     assert rankings.status_code == 200
-
-    from results.exports import neutralise
 
     assert [neutralise(v) for v in ["=1+2", "+1", "-1", "@SUM(A1)", "\tx", "plain", 5]] == [
         "'=1+2",
@@ -274,8 +276,6 @@ def test_exports_neutralise_formulas_and_compute_tax(smart, organizer):
 
 
 def test_entrants_are_emailed_at_publication(judged, organizer):
-    from django.core import mail
-    from django.test import TestCase
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         publish_drawing(judged, organizer)
@@ -293,7 +293,6 @@ def test_entrants_are_emailed_at_publication(judged, organizer):
 
 
 def test_published_names_do_not_depend_on_the_publishers_language(judged, organizer):
-    from django.utils import translation
 
     with translation.override("en"):  # the organizer publishes from the English screen
         publish_drawing(judged, organizer)

@@ -1,15 +1,17 @@
 """DOMAIN §10 "Data": the audit trail is append-only and readable by that contest's organizers."""
 
 import pytest
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models import ProtectedError
 from django.test import Client
 from django.urls import reverse
 
+from accounts.enums import Role
 from contests.models import Contest
 from core.audit import audit_record
 from core.models import AuditRecord, AuditRecordImmutable
 from tests.conftest import client_for
-from tests.factories import contest_make
+from tests.factories import contest_make, user_make
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +71,6 @@ def test_new_records_are_still_written(trail):
 
 
 def test_a_contest_or_actor_with_records_cannot_be_deleted(trail, organizer):
-    from django.db.models import ProtectedError
 
     contest, _other, _records = trail
     with pytest.raises(ProtectedError), transaction.atomic():
@@ -116,8 +117,6 @@ def test_organizers_of_the_contest_read_its_trail_newest_first(trail, organizer)
 
 
 def test_nobody_else_sees_the_trail(trail, judge, student, guardian):
-    from accounts.enums import Role
-    from tests.factories import user_make
 
     contest, other, _records = trail
     other_organizer = user_make(Role.ORGANIZER, is_staff=True)
@@ -155,7 +154,6 @@ def test_audit_list_query_count_is_constant(trail, organizer, django_assert_num_
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL")
 def test_the_database_refuses_update_and_delete_on_postgresql(trail):
-    from django.db import DatabaseError
 
     _contest, _other, records = trail
     before = snapshot()

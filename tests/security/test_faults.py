@@ -12,6 +12,7 @@ from django.db import OperationalError
 
 from core.models import AuditRecord
 from submissions.models import Consent, Entry, EntryFile, ReceiptCounter
+from submissions.services import entries as entry_services
 from tests.s3server import closed_port, s3_storages
 from tests.submissions.badfiles import good_jpeg
 from tests.submissions.conftest import client_for, drawing_payload, upload, verify_guardian
@@ -94,7 +95,6 @@ def test_a_database_error_mid_submission_rolls_everything_back(
     accepted, monkeypatch, s3_storage, django_capture_on_commit_callbacks
 ):
     client, entry_id, _image = accepted
-    from submissions.services import entries as entry_services
 
     def broken(contest):
         raise OperationalError("database went away while numbering")

@@ -1,6 +1,8 @@
 """DOMAIN §10 "Accounts": security headers, a CSP without inline scripts, CSRF on session forms."""
 
+import importlib
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -8,6 +10,7 @@ from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from core.middleware import content_security_policy
 from judging.models import Assignment
 from judging.services.assignment import judges_assign
 from submissions.models import Entry
@@ -113,7 +116,6 @@ def test_confirmation_lives_in_a_static_script_loaded_on_every_page(db):
     },
 )
 def test_csp_lets_browsers_talk_to_the_object_store_and_nothing_else():
-    from core.middleware import content_security_policy
 
     directives = dict(d.strip().split(" ", 1) for d in content_security_policy().split(";"))
     store = "https://kr.object.example.com"
@@ -124,8 +126,6 @@ def test_csp_lets_browsers_talk_to_the_object_store_and_nothing_else():
 
 def test_hsts_and_secure_cookies_in_production(monkeypatch):
     """Production settings (DEBUG off) send HSTS for a year with subdomains and preload."""
-    import importlib
-    import sys
 
     monkeypatch.setenv("DJANGO_DEBUG", "0")
     monkeypatch.setenv("DJANGO_SECRET_KEY", "x" * 60)

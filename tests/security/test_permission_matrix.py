@@ -13,11 +13,13 @@ Set ``GONGMO_MATRIX_PRINT=1`` to print the observed table instead of asserting (
 
 import copy
 import os
+import re
 import uuid
 
 import pytest
 from django.apps import apps
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -26,6 +28,7 @@ from rest_framework.test import APIClient
 
 from accounts.enums import Role
 from accounts.services import organizer_group
+from core.models import Job
 from judging.enums import ConflictKind
 from judging.models import Assignment, Conflict, PanelMember
 from judging.services.assignment import judges_assign
@@ -299,7 +302,6 @@ def build_world() -> dict:
             token, _ = Token.objects.get_or_create(user=user)
             api[role].credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     file = EntryFile.objects.filter(entry=entry).first()
-    from core.models import Job
 
     job = Job.objects.create(
         name="submissions.tasks.derivatives_make", started_by=entry.owner, contest=drawing
@@ -323,7 +325,6 @@ def build_world() -> dict:
 
 
 def url_for(route: str, kwargs: dict) -> str:
-    import re
 
     if route.startswith("api/v1/^"):  # the exports' regular expression
         return f"/api/v1/contests/{kwargs['slug']}/exports/{kwargs['name']}.{kwargs['fmt']}"
@@ -359,7 +360,6 @@ BODIES = {
 
 
 def judges_csv():
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(
         "judges.csv", b"username,name,email\nnewjudge,New Judge,new@example.com\n", "text/csv"

@@ -1,14 +1,25 @@
 """DOMAIN §10 "People": consent withdrawal cuts judge access at once; the public never sees a
 child's full name; non-winners' personal data is purged after the appeal window."""
 
+import re
+from datetime import timedelta
+from io import StringIO
+
 import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import AuditRecord
-from judging.models import Assignment
+from judging.models import Assignment, Score, Scorecard
 from judging.services.assignment import judges_assign
+from results.models import Allocation, Publication, RankingSnapshot
+from submissions.models import Child, Consent, Entry, EntryFile, TeamMember
 from tests.conftest import client_for
+from tests.results.test_results_api import publish_drawing
+from tests.security.test_permission_matrix import url_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -58,9 +69,6 @@ def test_withdrawing_the_guardian_consent_cuts_judge_access_at_once(assigned):
 
 
 def test_consent_can_be_withdrawn_after_the_deadline_but_not_given_back(assigned):
-    from datetime import timedelta
-
-    from django.utils import timezone
 
     drawing = assigned["drawing"]
     drawing.closes_at = timezone.now() - timedelta(days=1)
@@ -87,9 +95,6 @@ def test_nobody_else_can_withdraw_a_consent(assigned, other_guardian, organizer)
 
 def public_get_urls(slugs: list[str]) -> list[str]:
     """Every URL pattern an anonymous visitor can GET, with each contest's slug filled in."""
-    import re
-
-    from tests.security.test_permission_matrix import url_patterns
 
     urls = []
     for name, route, _callback in url_patterns():
@@ -105,8 +110,6 @@ def public_get_urls(slugs: list[str]) -> list[str]:
 
 
 def test_the_public_never_sees_a_childs_full_name(judged, organizer):
-    from submissions.models import Child, Entry, TeamMember
-    from tests.results.test_results_api import publish_drawing
 
     publish_drawing(judged, organizer)
     children = set(Child.objects.values_list("name", flat=True))
@@ -141,15 +144,6 @@ def test_the_public_never_sees_a_childs_full_name(judged, organizer):
 def test_purge_deletes_non_winners_personal_data_and_files_keeps_scores(
     judged, organizer, django_capture_on_commit_callbacks
 ):
-    from datetime import timedelta
-
-    from django.core.files.storage import default_storage
-    from django.core.management import call_command
-
-    from judging.models import Score, Scorecard
-    from results.models import Allocation, Publication, RankingSnapshot
-    from submissions.models import Child, Consent, Entry, EntryFile, TeamMember
-    from tests.results.test_results_api import publish_drawing
 
     publish_drawing(judged, organizer)
     drawing = judged["drawing"]
@@ -193,7 +187,6 @@ def test_purge_deletes_non_winners_personal_data_and_files_keeps_scores(
     )
 
     # --dry-run counts and changes nothing
-    from io import StringIO
 
     out = StringIO()
     call_command("purge_personal_data", "--dry-run", stdout=out)

@@ -3,8 +3,12 @@
 import logging
 
 import pytest
+from django.conf import settings
 from django.test import Client, override_settings
+from django.utils import timezone
 
+from contests.seed import wsce2021_seed
+from submissions.models import EntryFile
 from tests.conftest import client_for
 from tests.submissions.conftest import TEAM
 
@@ -77,9 +81,6 @@ def test_html_login_still_works_below_the_limit(student):
 
 @pytest.fixture
 def team_entry(wsce, student):
-    from django.utils import timezone
-
-    from contests.seed import wsce2021_seed
 
     wsce2021_seed(demo_now=timezone.now())
     client = client_for(student)
@@ -97,11 +98,9 @@ def _slot(client, entry_id):
 
 
 def test_upload_slots_are_throttled_per_user(team_entry, other_student):
-    from submissions.models import EntryFile
 
     client, entry_id = team_entry
     rates = {"DEFAULT_THROTTLE_RATES": {"uploads": "3/hour"}}
-    from django.conf import settings
 
     with override_settings(REST_FRAMEWORK={**settings.REST_FRAMEWORK, **rates}):
         for _ in range(3):

@@ -2,7 +2,9 @@ import io
 import re
 
 import pytest
+import requests
 from django.core import mail
+from django.test import Client, TestCase
 from django.utils import timezone
 
 from contests.seed import wsce2021_seed
@@ -78,7 +80,6 @@ def upload(client, entry_id, slot, data: bytes, *, filename="file.bin", content_
 
 def post_file(ticket: dict, data: bytes, content_type: str):
     """POST the file like a browser: every field of the ticket, then the file part last."""
-    import requests
 
     url = ticket["url"].removeprefix("http://testserver")
     if url.startswith("http"):
@@ -87,7 +88,6 @@ def post_file(ticket: dict, data: bytes, content_type: str):
         )
         assert response.status_code in (200, 201, 204), response.text
         return response
-    from django.test import Client
 
     form = dict(ticket["fields"])
     form["file"] = io.BytesIO(data)
@@ -102,7 +102,6 @@ def mailed_code() -> str:
 
 
 def verify_guardian(client):
-    from django.test import TestCase
 
     with TestCase.captureOnCommitCallbacks(execute=True):  # the code is mailed after commit
         assert client.post("/api/v1/me/verification/").status_code == 202

@@ -3,8 +3,9 @@
 import threading
 
 import pytest
+import requests
 from django.core import mail
-from django.db import connection
+from django.db import connection, connections
 
 from submissions.models import Child, Consent, Entry, EntryFile
 from tests.submissions.badfiles import good_jpeg
@@ -160,8 +161,6 @@ def test_simultaneous_submissions_for_one_child_one_wins(open_wsce, guardian):
     results: list[int] = []
 
     def submit(entry_id):
-        from django.db import connections
-
         barrier.wait()
         results.append(client_for(guardian).post(f"/api/v1/entries/{entry_id}/submit/").status_code)
         connections.close_all()
@@ -195,7 +194,6 @@ def test_full_flow_over_http_against_s3(
     ]
     url = client.get(f"/api/v1/entries/{entry_id}/files/{record.pk}/").json()["url"]
     assert url.startswith(s3_storage.endpoint) and "X-Amz-Expires=300" in url
-    import requests
 
     assert requests.get(url, timeout=10).content == image
     assert client.post(f"/api/v1/entries/{entry_id}/submit/").json()["receipt_number"] == (

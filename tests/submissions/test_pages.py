@@ -6,7 +6,7 @@ from accounts.models import User
 from contests.models import Contest
 from submissions.models import Entry
 from tests.submissions.badfiles import good_pdf
-from tests.submissions.conftest import client_for, upload
+from tests.submissions.conftest import client_for, drawing_payload, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +126,6 @@ def test_organizer_sees_entries_with_counts(client, open_wsce, student, organize
 
 @pytest.mark.parametrize("n", [1, 3])
 def test_my_entries_page_query_count(client, open_wsce, guardian, django_assert_num_queries, n):
-    from tests.submissions.conftest import drawing_payload
 
     api = client_for(guardian)
     for i in range(n):

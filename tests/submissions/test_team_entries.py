@@ -12,7 +12,7 @@ from contests.models import Contest
 from core.models import AuditRecord
 from submissions.models import Entry, EntryFile, TeamMember
 from tests.submissions.badfiles import good_pdf
-from tests.submissions.conftest import TEAM, client_for, request_slot, upload
+from tests.submissions.conftest import TEAM, client_for, drawing_payload, request_slot, upload
 
 pytestmark = pytest.mark.django_db
 SLUG = "wsce2021-smart-city"
@@ -221,7 +221,6 @@ def test_screening_by_organizer(open_wsce, student, organizer):
 
 
 def test_students_cannot_enter_the_drawing_contest(open_wsce, student):
-    from tests.submissions.conftest import drawing_payload
 
     response = client_for(student).post(
         "/api/v1/contests/wsce2021-drawing/entries/", drawing_payload(), format="json"

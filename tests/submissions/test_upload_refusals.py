@@ -11,7 +11,14 @@ from PIL import Image
 
 from submissions.models import EntryFile
 from tests.submissions import badfiles
-from tests.submissions.conftest import TEAM, client_for, drawing_payload, request_slot, upload
+from tests.submissions.conftest import (
+    TEAM,
+    client_for,
+    drawing_payload,
+    post_file,
+    request_slot,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +112,6 @@ def test_file_larger_than_declared_is_refused(
     client, entry_id = new_entry("drawing", None, guardian)
     data = badfiles.good_jpeg(1200, 900)
     ticket = request_slot(client, entry_id, size=100).json()
-    from tests.submissions.conftest import post_file
 
     post_file(ticket, data, "image/jpeg")
     with django_capture_on_commit_callbacks(execute=True):

@@ -16,7 +16,7 @@ from django.core.management.base import CommandError
 
 from core.filecommand import FileCommand, csv_bytes
 from core.tabular import TabularError, integers, numbers, read_table, unique
-from judging.assignment import AssignmentInfeasible, Entry, Judge, assign
+from judging.assignment import EntrySpec, JudgeSpec, NoValidAssignment, assign
 
 EXIT_INFEASIBLE = 2
 
@@ -63,7 +63,7 @@ class Command(FileCommand):
                 affinity=affinities,
                 seed=seed,
             )
-        except AssignmentInfeasible as exc:
+        except NoValidAssignment as exc:
             self._infeasible(exc, k)
             sys.exit(EXIT_INFEASIBLE)
         except ValueError as exc:
@@ -89,7 +89,7 @@ class Command(FileCommand):
             )
         self.note(f"solved in {seconds:.3f} s")
 
-    def _infeasible(self, exc: AssignmentInfeasible, k: int) -> None:
+    def _infeasible(self, exc: NoValidAssignment, k: int) -> None:
         self.stderr.write(f"infeasible: {exc.reason}")
         if exc.entries:
             self.stderr.write(
@@ -102,17 +102,17 @@ class Command(FileCommand):
             self.stderr.write(f"  {entry}: {shown} available")
 
 
-def _entries(path: str) -> list[Entry]:
+def _entries(path: str) -> list[EntrySpec]:
     frame = read_table(path, required=["entry"], optional=["division"])
     unique(frame, ["entry"], path=path)
     divisions = frame["division"] if "division" in frame.columns else [""] * len(frame)
     return [
-        Entry(entry, division or None)
+        EntrySpec(entry, division or None)
         for entry, division in zip(frame["entry"], divisions, strict=True)
     ]
 
 
-def _judges(path: str) -> list[Judge]:
+def _judges(path: str) -> list[JudgeSpec]:
     frame = read_table(path, required=["judge"], optional=["max_load", "min_load"])
     unique(frame, ["judge"], path=path)
     nothing = [None] * len(frame)
@@ -132,7 +132,7 @@ def _judges(path: str) -> list[Judge]:
                 f"min_load {low} is above max_load {high}", path=path, column="min_load", row=row
             )
     return [
-        Judge(judge, min_load=low, max_load=high)
+        JudgeSpec(judge, min_load=low, max_load=high)
         for judge, low, high in zip(frame["judge"], floors, caps, strict=True)
     ]
 

@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -10,7 +9,6 @@ from contests.selectors import (
     job_get_visible,
     prize_total,
 )
-from core.errors import NotFound
 
 
 def home(request):
@@ -35,10 +33,7 @@ def contest_detail(request, slug: str):
 def job_status(request, job_id: int):
     """A background job's status page (its starter and its contest's organizers); the browser
     polls GET /api/v1/jobs/{id}/ (static JS)."""
-    try:
-        job = job_get_visible(request.user, job_id)
-    except NotFound as exc:
-        raise Http404() from exc
+    job = job_get_visible(request.user, job_id)
     back = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         back = ""  # only a page of this site: where to go when the job is done

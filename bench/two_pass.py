@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
-from judging import assignment as engine
 from judging.assignment import (
     AssignmentResult,
     EntryId,
@@ -21,6 +20,9 @@ from judging.assignment import (
     NoValidAssignment,
     Pair,
 )
+from judging.assignment.flow import solve
+from judging.assignment.problem import band_of
+from judging.assignment.solver import result_of, start
 
 
 def assign_two_pass(
@@ -38,9 +40,9 @@ def assign_two_pass(
     :func:`assign`, filled in two flows: first every judge's minimum load (max affinity), then
     the remaining slots with those pairs frozen. It can be strictly worse and can fail where
     :func:`assign` succeeds; it never widens the band."""
-    p, h = engine._start(entries, judges, conflicts, affinity, fixed, k)
-    lo, hi = engine._band(p, h, 0, 0)
-    first = engine._solve(p, lo, lo, seed, compress, units=int((lo - p.fixed_load).sum()))
+    p, h = start(entries, judges, conflicts, affinity, fixed, k)
+    lo, hi = band_of(p, h, 0, 0)
+    first = solve(p, lo, lo, seed, compress, units=int((lo - p.fixed_load).sum()))
     if first is None:
         raise NoValidAssignment([], "two-pass baseline: the minimum loads cannot be filled")
     counts = np.bincount(first.e, minlength=len(p.entry_ids))
@@ -58,7 +60,7 @@ def assign_two_pass(
         need=p.need - counts,
         fixed_load=lo,
     )
-    second = engine._solve(second_problem, lo, hi, seed, compress)
+    second = solve(second_problem, lo, hi, seed, compress)
     if second is None:
         raise NoValidAssignment([], "two-pass baseline: the first pass left no valid completion")
-    return engine._result(second_problem, affinity, second.e, second.j, lo, hi, 0)
+    return result_of(second_problem, affinity, second.e, second.j, lo, hi, 0)

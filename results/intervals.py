@@ -62,14 +62,8 @@ import pandas as pd
 
 from results import ranking_stats as stats
 from results.calibration import calibration_fit
-from results.ranking import (
-    RankingResult,
-    RankingSettings,
-    _card_totals,
-    _rank_scores,
-    _read_scores,
-    _Scores,
-)
+from results.ranking import RankingResult, RankingSettings, rank_scores
+from results.ranking.scores import Scores, card_totals, read_scores
 from results.ranking_stats import DECIMALS, exact
 
 DEFAULT_RESAMPLES = 1000
@@ -117,10 +111,10 @@ class _Panel:
     z_scale: float
 
 
-def _card_values(data: _Scores, settings: RankingSettings) -> tuple[np.ndarray, ...]:
+def _card_values(data: Scores, settings: RankingSettings) -> tuple[np.ndarray, ...]:
     """(entry code, value, tie-break points…) per card, and the z_score centre and scale."""
     n_judges, n_entries = len(data.judges.strings), len(data.entries.strings)
-    card_key, card_j, card_e, totals = _card_totals(data)
+    card_key, card_j, card_e, totals = card_totals(data)
     value, centre, scale = totals, 0.0, 1.0
     if settings.method == "z_score":
         value = stats.card_z(card_j, totals, stats.group_stats(card_j, totals, n_judges))
@@ -148,7 +142,7 @@ def _card_values(data: _Scores, settings: RankingSettings) -> tuple[np.ndarray, 
     return card_e, value, tie, centre, scale
 
 
-def _panel(data: _Scores, settings: RankingSettings, row_of_code: np.ndarray) -> _Panel:
+def _panel(data: Scores, settings: RankingSettings, row_of_code: np.ndarray) -> _Panel:
     card_e, value, tie, centre, scale = _card_values(data, settings)
     n_entries, n_cards = len(row_of_code), len(card_e)
     card_row = row_of_code[card_e]
@@ -348,8 +342,8 @@ def rank_intervals(
     if any(b < 1 for b in tiers) or any(b >= c for b, c in pairwise(tiers)):
         raise ValueError("tiers are cumulative rank boundaries: increasing integers ≥ 1")
 
-    data = _read_scores(scores)
-    result = _rank_scores(data, settings, divisions)
+    data = read_scores(scores)
+    result = rank_scores(data, settings, divisions)
     n_entries = len(data.entries.strings)
     code_of_row = pd.Index(data.entries.strings).get_indexer(result.rows["entry"].astype(str))
     row_of_code = np.empty(n_entries, dtype=np.int64)

@@ -49,7 +49,7 @@ import pandas as pd
 
 from results import ranking_stats as stats
 from results.calibration import DEFAULT_LAMBDA, calibration_fit
-from results.ranking import _card_totals, _read_scores
+from results.ranking.scores import card_totals, read_scores
 from results.ranking_stats import exact
 
 MIN_SHARED = 3  # fewer shared entries: no agreement
@@ -158,9 +158,9 @@ def _agreement(
 def judge_reliability(*, scores: Any, calibration_lambda: float = DEFAULT_LAMBDA) -> Reliability:
     """Per-judge agreement and offsets and the round's ICCs from score rows (module docstring).
     Raises `RankingRefused` for malformed scores, as the ranking does."""
-    data = _read_scores(scores)
+    data = read_scores(scores)
     n_judges, n_entries = len(data.judges.strings), len(data.entries.strings)
-    _, card_j, card_e, totals = _card_totals(data)
+    _, card_j, card_e, totals = card_totals(data)
     shared, agreement = _agreement(card_j, card_e, totals, n_judges)
     fit = calibration_fit(
         card_judge=card_j,

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from bench.two_pass import assign_two_pass
-from judging import assignment
 from judging.assignment import (
     EntrySpec,
     JudgeSpec,
@@ -19,6 +18,8 @@ from judging.assignment import (
     assign,
     compute_loads,
 )
+from judging.assignment import flow as assignment_flow
+from judging.assignment import problem as assignment_problem
 
 PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -148,8 +149,8 @@ def solve_all_ways(inst, **extra):
     """The default network, the zero-affinity hub forced on every entry (realised first from a
     sample of two judges per entry), and the full network."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(assignment, "INLINE_ZERO_ARCS", 0)
-        mp.setattr(assignment, "REALIZE_SAMPLE", 2)
+        mp.setattr(assignment_flow, "INLINE_ZERO_ARCS", 0)
+        mp.setattr(assignment_flow, "REALIZE_SAMPLE", 2)
         hub = assign(**inst, **extra)
     return [assign(**inst, **extra), hub, assign(**inst, **extra, compress=False)]
 
@@ -381,18 +382,18 @@ def test_band_is_widened_minimally(inst):
         result = assign(**inst)
     except NoValidAssignment:
         return
-    p = assignment._prepare(inst["entries"], inst["judges"], inst["conflicts"],
+    p = assignment_problem.prepare(inst["entries"], inst["judges"], inst["conflicts"],
                             inst["affinity"], (), inst["k"])  # fmt: skip
-    h = assignment._level(p)
+    h = assignment_problem.level_of(p)
 
     def feasible(a, b):
-        lo, hi = assignment._band(p, h, a, b)
+        lo, hi = assignment_problem.band_of(p, h, a, b)
         bounds = {j: (int(x), int(y)) for j, x, y in zip(p.judge_ids, lo, hi, strict=True)}
         return lp_optimum(inst, bounds) is not None
 
-    narrower = min(result.widened, assignment.EXHAUSTIVE_WIDENING + 1)
+    narrower = min(result.widened, assignment_flow.EXHAUSTIVE_WIDENING + 1)
     assert not any(feasible(a, w - a) for w in range(narrower) for a in range(w + 1))
-    if result.widened > assignment.EXHAUSTIVE_WIDENING:  # both ends widen together from here
+    if result.widened > assignment_flow.EXHAUSTIVE_WIDENING:  # both ends widen together from here
         t = result.widened // 2
         assert result.widened == 2 * t and not feasible(t - 1, t - 1)
 

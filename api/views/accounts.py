@@ -38,6 +38,7 @@ class RegisterView(APIView):
 class TokenView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
+    throttled_by_service = True  # log-in throttling (accounts.throttling): 429 in the schema
 
     @extend_schema(
         request=TokenRequestSerializer,

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from accounts.authentication import token_expired
 from accounts.enums import SELF_REGISTERED_ROLES, STAFF_ROLES, Role
 from accounts.models import User
 from accounts.throttling import (
@@ -111,7 +112,10 @@ def staff_user_create(
     return user
 
 
-def auth_token_obtain(*, username: str, password: str, request=None) -> str:
+@transaction.atomic
+def auth_token_obtain(*, username: str, password: str, request=None) -> Token:
+    """The account's API token: the one it has while that lives (``API_TOKEN_TTL_DAYS`` from
+    its issue), else a new one. Throttled like every log-in (``accounts.throttling``)."""
     ip = client_ip(request)
     login_throttle_check(username=username, ip=ip)
     user = authenticate(request, username=username, password=password)
@@ -121,5 +125,10 @@ def auth_token_obtain(*, username: str, password: str, request=None) -> str:
             _("The user name or password is incorrect."), code="invalid_credentials"
         )
     login_failures_clear(username=username, ip=ip)
-    token, _created = Token.objects.get_or_create(user=user)
-    return token.key
+    token = Token.objects.select_for_update().filter(user=user).first()
+    if token is not None and token_expired(token):
+        token.delete()
+        token = None
+    if token is None:
+        token = Token.objects.create(user=user)
+    return token

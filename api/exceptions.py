@@ -13,10 +13,12 @@ from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from accounts.authentication import TokenExpired
 from core.errors import DomainError, PayloadTooLarge, Throttled, ValidationFailed, error_body
 
 # DRF's own exceptions, mapped to our stable codes and translated messages.
 _DRF_CODES = {
+    TokenExpired: ("token_expired", lambda: str(TokenExpired.default_detail)),
     drf.NotAuthenticated: ("not_authenticated", lambda: _("Log in to continue.")),
     drf.AuthenticationFailed: (
         "authentication_failed",

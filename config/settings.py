@@ -120,6 +120,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # not a rule: a changed or reset password ends the account's API tokens (accounts.passwords)
+    {"NAME": "accounts.passwords.PasswordChangeEndsTokens"},
 ]
 
 # Korean first, English available. Times are stored in UTC and shown in KST.
@@ -197,6 +199,9 @@ CACHES = {
         "LOCATION": env_str("CACHE_LOCATION") or "gongmo",
     }
 }
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 14)  # then 401 token_expired: log in again
+if API_TOKEN_TTL_DAYS < 1:
+    raise ImproperlyConfigured("API_TOKEN_TTL_DAYS must be at least 1.")
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)  # failures per user name and IP ...
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)  # ... per window
 
@@ -221,7 +226,7 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ExpiringTokenAuthentication",  # API_TOKEN_TTL_DAYS
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

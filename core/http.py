@@ -16,13 +16,13 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import defaults
 
-from core.errors import DomainError, NotFound, PayloadTooLarge, error_body
+from core.errors import DomainError, NotFound, PayloadTooLarge, Throttled, error_body
 from core.models import Job
 
 API_PREFIX = "/api/"
@@ -38,7 +38,8 @@ def error_text(error: DomainError) -> str:
 
 
 class DomainErrorMiddleware:
-    """NotFound escaping a page becomes Django's 404 (the API's handler does the same in JSON)."""
+    """NotFound escaping a page becomes Django's 404 (the API's handler does the same in JSON);
+    Throttled becomes a 429 page saying why, with ``Retry-After``, like every 429."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -49,7 +50,15 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception):
         if isinstance(exception, NotFound):
             raise Http404 from exception
+        if isinstance(exception, Throttled) and not is_api(request):
+            return throttled_page(request, exception)
         return None
+
+
+def throttled_page(request: HttpRequest, error: Throttled) -> HttpResponse:
+    response = render(request, "core/throttled.html", {"message": error.message}, status=429)
+    response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def refusals_to(target: Callable[..., str]):

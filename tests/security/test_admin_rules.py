@@ -7,8 +7,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.enums import Role
+from accounts.models import User
 from accounts.services import organizer_group
 from contests.models import PrizeTier, Round
+from tests.factories import user_make
 from tests.security.test_admin_matrix import form_data, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -175,3 +178,31 @@ def test_a_tie_break_that_is_not_a_list_of_its_criteria_is_a_form_error(owner, t
     assert response.status_code == 200
     assert message in response.content.decode()
     assert snapshot() == before
+
+
+def test_the_user_admin_writes_addresses_and_phones_as_sign_up_does(student):
+    superuser = user_make(Role.ORGANIZER, is_staff=True, is_superuser=True)
+    client = Client(HTTP_ACCEPT_LANGUAGE="ko")
+    client.force_login(superuser)
+    data = {
+        "username": "judge-new",
+        "password1": "a-new-Pass-for-2021",
+        "password2": "a-new-Pass-for-2021",
+        "usable_password": "true",
+        "role": "judge",
+        "name": "심사위원",
+        "email": student.email.upper(),
+        "phone": "010-1",
+        "affiliation": "",
+    }
+    before = snapshot()
+    response = client.post(reverse("admin:accounts_user_add"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "이 이메일 주소로 가입한 계정이 이미 있습니다." in html
+    assert "전화번호를 010-1234-5678, 02-123-4567처럼 입력해 주세요." in html
+    assert snapshot() == before
+    data |= {"email": " New.Judge@Example.com ", "phone": "+82 10 5555 6666"}
+    assert client.post(reverse("admin:accounts_user_add"), data).status_code == 302
+    created = User.objects.get(username="judge-new")
+    assert (created.email, created.phone) == ("new.judge@example.com", "010-5555-6666")

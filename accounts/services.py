@@ -21,7 +21,7 @@ from accounts.throttling import (
 )
 from core.errors import ValidationFailed
 
-ORGANIZER_GROUP = "organizers"
+ORGANIZER_GROUP = "운영자"  # organizers: its name shows in the (Korean) admin
 PHONE_INVALID = _lazy("Enter a Korean phone number, e.g. 010-1234-5678 or 02-123-4567.")
 ORGANIZER_APPS = ("contests", "submissions", "judging")
 

@@ -30,7 +30,7 @@ from rest_framework.authtoken.models import Token, TokenProxy
 
 from accounts.enums import Role
 from accounts.models import User
-from accounts.services import organizer_group
+from accounts.services import ORGANIZER_GROUP, organizer_group
 from contests.models import Contest, Criterion, Division, PrizeTier, Round
 from contests.seed import wsce2021_seed
 from core.audit import audit_record
@@ -85,7 +85,7 @@ def build_world() -> dict:
         Round: smart.rounds.get(code="r1"),
         PrizeTier: smart.prize_tiers.order_by("order").first(),
         User: owner,
-        Group: Group.objects.get(name="organizers"),
+        Group: Group.objects.get(name=ORGANIZER_GROUP),
         TokenProxy: TokenProxy.objects.get(pk=token.pk),
         AuditRecord: AuditRecord.objects.get(pk=record.pk),
     }

@@ -40,7 +40,7 @@ def action_label(action: str) -> str:
 
 
 def target_label(target_type: str, target_id: str) -> str:
-    """"심사 단계 #12" for ``("contests.round", "12")``: the model's name, not its label."""
+    """The model's name and the id: "심사 단계 #12" for ``("contests.round", "12")``."""
     try:
         name = apps.get_model(target_type)._meta.verbose_name
     except (LookupError, ValueError):

@@ -10,7 +10,10 @@ def rename(apps, schema_editor, old, new):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0002_email_unique_whatever_its_case"), ("auth", "0012_alter_user_first_name_max_length")]
+    dependencies = [
+        ("accounts", "0002_email_unique_whatever_its_case"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+    ]
 
     operations = [
         migrations.RunPython(

@@ -4,7 +4,7 @@
 ``AutoSchema`` (``REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]``) adds to each operation the error
 answers it can give, each with the one ``ErrorBody`` component, derived from what the view is:
 
-- 400: a body to send, or query parameters (``invalid`` with ``detail`` per field,
+- 400: a write, or query parameters (``invalid`` with ``detail`` per field,
   ``parse_error``, or a domain refusal with its own code);
 - 401, 403: the view authenticates (``not_authenticated``, ``authentication_failed``,
   ``token_expired``; ``forbidden``, ``wrong_role``, ``submissions_closed``, a session without
@@ -83,7 +83,7 @@ class AutoSchema(SpectacularAutoSchema):
         query = any(p.get("in") == "query" for p in self._get_parameters())
         paged = bool(self._get_pagination_parameters())
         statuses = set()
-        if has_body or query:
+        if method in WRITES or query:  # a refusal of a write, a body or query that is not valid
             statuses.add("400")
         if authenticates:
             statuses |= {"401", "403"}

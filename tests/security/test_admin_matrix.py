@@ -20,6 +20,7 @@ from datetime import datetime
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.forms.widgets import CheckboxInput, MultiWidget
@@ -321,3 +322,28 @@ def _errors(response) -> str:
     errors += [i.formset.errors for i in response.context["inline_admin_formsets"]]
     errors += [i.formset.non_form_errors() for i in response.context["inline_admin_formsets"]]
     return str(errors)
+
+
+def test_the_admins_other_views_give_nothing_of_contest_a(world, db):
+    """The views not tied to one model: the section page, search-as-you-type, view-on-site."""
+    a, other = world["a"], client_of(world, "other_organizer")
+    section = other.get(reverse("admin:app_list", args=["contests"]))
+    assert section.status_code == 200 and a.title_ko not in section.content.decode()
+    for model, field in [(Round, "contest"), (PrizeTier, "contest"), (PrizeTier, "division")]:
+        search = other.get(
+            reverse("admin:autocomplete"),
+            {"app_label": "contests", "model_name": model._meta.model_name, "field_name": field},
+        )
+        if search.status_code == 200:  # searches the contest admin's own (scoped) rows
+            assert str(a.pk) not in {r["id"] for r in search.json()["results"]}, (model, field)
+            assert search.json()["results"], "the other organizer's own contest is found"
+        else:
+            assert search.status_code == 403, (model, field)  # divisions have no admin
+    for model in (Contest, Round, PrizeTier):
+        obj = world["objects"][model]
+        content_type = ContentType.objects.get_for_model(model)
+        response = other.get(reverse("admin:view_on_site", args=[content_type.pk, obj.pk]))
+        assert response.status_code == 404  # no public URL of a configuration object
+    for role in NON_STAFF:
+        response = client_of(world, role).get(reverse("admin:app_list", args=["contests"]))
+        assert response.status_code == 302 and response["Location"].startswith("/admin/login/")

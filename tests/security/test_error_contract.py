@@ -151,17 +151,16 @@ def test_an_out_of_range_id_in_a_query_string_is_a_400(judge, value):
     assert "round" in contract(response, 400, "invalid")["detail"]
 
 
-@pytest.mark.parametrize(
-    ("field", "value"),
-    [("seed", 2**70), ("seed", -1)],
-)
-def test_an_out_of_range_number_in_an_assignment_body_is_a_400(judged, organizer, field, value):
+def test_an_out_of_range_number_in_an_assignment_body_is_a_400(judged, organizer):
     prelim, client = judged["prelim"], raw_client(organizer)
     before = snapshot()
-    response = client.post(
-        f"/api/v1/rounds/{prelim.pk}/assignment/", {field: value}, content_type="application/json"
-    )
-    assert field in contract(response, 400, "invalid")["detail"]
+    for value in (2**70, -1):
+        response = client.post(
+            f"/api/v1/rounds/{prelim.pk}/assignment/",
+            {"seed": value},
+            content_type="application/json",
+        )
+        assert "seed" in contract(response, 400, "invalid")["detail"], value
     assert snapshot() == before
 
 

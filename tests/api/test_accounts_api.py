@@ -1,4 +1,5 @@
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
@@ -195,3 +196,17 @@ def test_the_sign_up_page_refuses_them_too(client, student):
     data |= {"email": "parent1@example.com", "phone": "01098765432"}
     assert client.post("/register/", data).status_code == 302
     assert User.objects.get(username="parent1").phone == "010-9876-5432"
+
+
+def test_the_judges_import_refuses_an_address_of_another_account(wsce, organizer, student):
+    smart, _ = wsce
+    smart.organizers.add(organizer)
+    table = f"username,name,email\nnewjudge,심사위원,{student.email.upper()}\n".encode()
+    response = client_for(organizer).post(
+        f"/api/v1/contests/{smart.slug}/judges/import/",
+        {"file": SimpleUploadedFile("judges.csv", table, "text/csv")},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert "belongs to another account" in response.json()["detail"]["rows"][0]
+    assert not User.objects.filter(username="newjudge").exists()

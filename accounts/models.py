@@ -39,6 +39,12 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.name or self.username
 
+    def get_full_name(self) -> str:  # Django's (the admin's greeting): our one name field
+        return self.name or self.username
+
+    def get_short_name(self) -> str:
+        return self.name or self.username
+
     @property
     def roles(self) -> list[str]:
         roles = [self.role]

@@ -124,6 +124,7 @@ def test_no_english_of_ours_on_any_korean_admin_page(superuser_client):
             continue
         assert response.status_code == 200, url
         text = visible_text(response.content.decode())
+        assert "김운영" in text, url  # the greeting names the person, not the user name
         for label in english:
             if re.search(rf"(?<![\w-]){re.escape(label)}(?![\w-])", text, flags=re.I):
                 problems.append(f"{url}: {label!r}")

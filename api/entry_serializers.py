@@ -261,7 +261,7 @@ class UploadRequestSerializer(serializers.Serializer):
     slot = serializers.CharField()
     filename = serializers.CharField(max_length=1000)
     content_type = serializers.CharField(max_length=200)
-    size = serializers.IntegerField()
+    size = serializers.IntegerField(max_value=2**63 - 1)  # the service checks the rest
 
 
 class ScreenSerializer(serializers.Serializer):

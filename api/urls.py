@@ -56,34 +56,34 @@ urlpatterns = [
     ),
     path("judging/assignments/", judging.JudgeAssignmentList.as_view(), name="api-judge-queue"),
     path(
-        "judging/assignments/<int:assignment_id>/",
+        "judging/assignments/<id:assignment_id>/",
         judging.JudgeAssignmentDetail.as_view(),
         name="api-judge-assignment",
     ),
     path(
-        "judging/assignments/<int:assignment_id>/recuse/",
+        "judging/assignments/<id:assignment_id>/recuse/",
         judging.RecuseView.as_view(),
         name="api-judge-recuse",
     ),
     path(
-        "judging/assignments/<int:assignment_id>/scorecard/",
+        "judging/assignments/<id:assignment_id>/scorecard/",
         judging.ScorecardView.as_view(),
         name="api-judge-scorecard",
     ),
     path(
-        "scorecards/<int:scorecard_id>/unlock/",
+        "scorecards/<id:scorecard_id>/unlock/",
         judging.ScorecardUnlockView.as_view(),
         name="api-scorecard-unlock",
     ),
     path(
-        "rounds/<int:round_id>/assignment/",
+        "rounds/<id:round_id>/assignment/",
         judging.AssignmentRunView.as_view(),
         name="api-round-assignment",
     ),
     path(
-        "rounds/<int:round_id>/progress/", judging.ProgressView.as_view(), name="api-round-progress"
+        "rounds/<id:round_id>/progress/", judging.ProgressView.as_view(), name="api-round-progress"
     ),
-    path("rounds/<int:round_id>/panel/", judging.PanelView.as_view(), name="api-round-panel"),
+    path("rounds/<id:round_id>/panel/", judging.PanelView.as_view(), name="api-round-panel"),
     path(
         "contests/<slug:slug>/conflicts/",
         judging.ConflictView.as_view(),
@@ -95,11 +95,11 @@ urlpatterns = [
         name="api-judges-import",
     ),
     path(
-        "rounds/<int:round_id>/rankings/",
+        "rounds/<id:round_id>/rankings/",
         results.RoundRankingView.as_view(),
         name="api-round-rankings",
     ),
-    path("rounds/<int:round_id>/advance/", results.AdvanceView.as_view(), name="api-round-advance"),
+    path("rounds/<id:round_id>/advance/", results.AdvanceView.as_view(), name="api-round-advance"),
     path(
         "contests/<slug:slug>/rankings/final/",
         results.FinalRankingView.as_view(),
@@ -123,7 +123,7 @@ urlpatterns = [
         name="api-export",
     ),
     path("contests/<slug:slug>/audit/", audit.ContestAuditView.as_view(), name="api-contest-audit"),
-    path("jobs/<int:job_id>/", JobView.as_view(), name="api-job"),
+    path("jobs/<id:job_id>/", JobView.as_view(), name="api-job"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # the split view serves its start-up script as a file: no inline script under our CSP
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

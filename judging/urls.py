@@ -5,18 +5,18 @@ from judging import views
 urlpatterns = [
     path("judging/", views.judge_queue, name="judge-queue"),
     path(
-        "judging/assignments/<int:assignment_id>/",
+        "judging/assignments/<id:assignment_id>/",
         views.judge_assignment,
         name="judge-assignment",
     ),
     path(
-        "judging/assignments/<int:assignment_id>/recuse/",
+        "judging/assignments/<id:assignment_id>/recuse/",
         views.judge_recuse,
         name="judge-recuse",
     ),
     path("contests/<slug:slug>/manage/", views.organizer_contest, name="organizer-contest"),
     path(
-        "contests/<slug:slug>/manage/rounds/<int:round_id>/",
+        "contests/<slug:slug>/manage/rounds/<id:round_id>/",
         views.organizer_round,
         name="organizer-round",
     ),

@@ -193,6 +193,8 @@ class EntryExtensionView(APIView):
 
 
 class VerificationSendView(APIView):
+    throttled_by_service = True  # codes per hour per account (DOMAIN §3): 429 in the schema
+
     @extend_schema(
         request=None,
         responses={
@@ -205,6 +207,8 @@ class VerificationSendView(APIView):
 
 
 class VerificationConfirmView(APIView):
+    throttled_by_service = True
+
     @extend_schema(
         request=CodeSerializer,
         responses={

@@ -9,6 +9,12 @@ The data is built once per module (inside a transaction rolled back at the end);
 runs in a savepoint that is rolled back, so an allowed write does not affect the next cell.
 
 Set ``GONGMO_MATRIX_PRINT=1`` to print the observed table instead of asserting (to add rows).
+
+The admin's URLs (``admin:*``) are covered by the sibling ``test_admin_matrix.py``: every
+registered model's changelist, add, change, delete and history views × its cast (the organizer
+of the other contest, the owner as the control, staff-less members), with forged POSTs and the
+database compared before and after. A model registered without a row there fails its
+``test_every_registered_model_is_covered``.
 """
 
 import copy
@@ -53,7 +59,8 @@ CAST = [
 # not visible to this user (never 403 for an object, so its existence does not leak);
 # 401 (API) / 302 (HTML, to the log-in page) = log in first; 403 = visible but not allowed, or
 # an action refused by role on a page with no object; 400/409 = allowed but the empty body or
-# the state is refused. Admin URLs are covered by ``test_admin_is_for_staff_organizers_only``.
+# the state is refused. Admin URLs are covered by ``test_admin_matrix.py`` (see above) and
+# ``test_admin_is_for_staff_organizers_only``.
 EXPECTED: dict[tuple[str, str], str] = {
     ("home", "GET"): "200 200 200 200 200 200 200 200 200 200",
     ("home", "POST"): "200 200 200 200 200 200 200 200 200 200",
@@ -418,7 +425,7 @@ def test_every_url_pattern_has_a_row():
     ]
     assert missing == [], "add these to EXPECTED in tests/security/test_permission_matrix.py"
     admin = [p for p in url_patterns() if p[0].startswith("admin:")]
-    assert admin, "the admin is covered by test_admin_is_for_staff_organizers_only"
+    assert admin, "the admin is covered by test_admin_matrix.py"
 
 
 @pytest.mark.parametrize(("name", "route", "callback"), PATTERNS, ids=[p[0] for p in PATTERNS])

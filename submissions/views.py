@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,6 +31,7 @@ from submissions.selectors import (
 from submissions.services import entries as services
 from submissions.services.files import file_url
 from submissions.services.verification import (
+    TooManyCodes,
     guardian_code_send,
     guardian_code_verify,
     guardian_verified_at,
@@ -190,8 +192,15 @@ def entry_extension(request, entry_id):
 
 @login_required
 def verify(request):
-    """Guardians prove control of their email address with a one-time code."""
-    next_url = request.POST.get("next") or request.GET.get("next") or "my-entries"
+    """Guardians prove control of their email address with a one-time code (the rules are
+    ``submissions.services.verification``'s; a refusal is a message, 429 with ``Retry-After``
+    when too many codes were asked for)."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("my-entries")  # never send anyone elsewhere
+    status, retry_after = 200, None
     if request.method == "POST":
         try:
             if "send" in request.POST:
@@ -199,20 +208,27 @@ def verify(request):
                 messages.info(
                     request, _("We sent a 6-digit code to %(email)s.") % {"email": sent.destination}
                 )
-            else:
-                guardian_code_verify(user=request.user, code=request.POST.get("code", ""))
-                messages.success(request, _("Verified. Thank you."))
-                return redirect(next_url)
+                return redirect(f"{reverse('verify')}?{urlencode({'next': next_url})}")
+            guardian_code_verify(user=request.user, code=request.POST.get("code", ""))
+            messages.success(request, _("Verified. Thank you."))
+            return redirect(next_url)
+        except TooManyCodes as error:
+            messages.error(request, error_text(error))
+            status, retry_after = error.status, error.retry_after
         except DomainError as error:
             messages.error(request, error_text(error))
-    return render(
+    response = render(
         request,
         "submissions/verify.html",
         {
             "verified_at": guardian_verified_at(request.user),
             "next": next_url,
         },
+        status=status,
     )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @login_required

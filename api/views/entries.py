@@ -193,6 +193,14 @@ class EntryExtensionView(APIView):
 
 
 class VerificationSendView(APIView):
+    def handle_exception(self, exc):
+        """``too_many_codes`` (429) says when to come back in ``Retry-After`` too."""
+        response = super().handle_exception(exc)
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            response.setdefault("Retry-After", str(retry_after))
+        return response
+
     @extend_schema(
         request=None,
         responses={

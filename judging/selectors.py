@@ -14,7 +14,7 @@ from contests.enums import Track
 from contests.models import Contest, Criterion, Round
 from core.errors import NotFound, ValidationFailed
 from core.storage.objectstore import object_url
-from judging.enums import ScorecardStatus
+from judging.enums import ConflictKind, ScorecardStatus
 from judging.models import Assignment, Conflict, PanelMember, Scorecard
 from judging.permissions import is_judge
 from submissions.enums import EntryStatus, FileStatus
@@ -75,6 +75,63 @@ def conflict_pairs(contest: Contest, entries: list[Entry], judges: list) -> set[
             if own & theirs:
                 pairs.add((judge.pk, entry_id))
     return pairs
+
+
+@dataclass(frozen=True)
+class PendingConflict:
+    judge: str  # username
+    name: str
+    institution: str
+    declared_at: object  # datetime
+    assignments: int  # the judge's unsubmitted pairs in the round it forbids
+
+
+def round_pending_conflicts(rnd: Round) -> list[PendingConflict]:
+    """Institutions judges declared after this round's assignment that still forbid pairs they
+    hold: the organizers' next run of the assignment applies them (DOMAIN §5; a judge's own
+    declaration never changes their queue at once). Submitted scorecards stay until unlocked,
+    so they are not counted. Five queries, whatever the round's size."""
+    held = Assignment.objects.filter(round=rnd, recused_at__isnull=True)
+    declared = list(
+        Conflict.objects.filter(
+            contest_id=rnd.contest_id,
+            kind=ConflictKind.INSTITUTION,
+            judge__in=held.values("judge_id"),
+        )
+        .select_related("judge")
+        .order_by("created_at", "pk")
+    )
+    if not declared:
+        return []
+    pairs = list(
+        held.filter(judge__in={c.judge_id for c in declared}).values_list("judge_id", "entry_id")
+    )
+    submitted = set(
+        Scorecard.objects.filter(
+            round=rnd, status=ScorecardStatus.SUBMITTED, judge__in={c.judge_id for c in declared}
+        ).values_list("judge_id", "entry_id")
+    )
+    entries = list(Entry.objects.filter(pk__in={e for _j, e in pairs}).select_related("child"))
+    institutions = _entrant_institutions(entries, rnd.contest.track)
+    out = []
+    for c in declared:
+        wanted = institution_normalise(c.institution)
+        n = sum(
+            1
+            for j, e in pairs
+            if j == c.judge_id and (j, e) not in submitted and wanted in institutions[str(e)]
+        )
+        if n:
+            out.append(
+                PendingConflict(
+                    judge=c.judge.username,
+                    name=c.judge.name or c.judge.username,
+                    institution=c.institution,
+                    declared_at=c.created_at,
+                    assignments=n,
+                )
+            )
+    return out
 
 
 def round_is_large(rnd: Round) -> bool:

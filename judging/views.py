@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from contests.selectors import contest_detail_queryset, contest_managed_get, contest_round_get
@@ -31,6 +32,7 @@ from judging.selectors import (
     judge_assignment_get,
     judge_assignments,
     judge_files,
+    round_pending_conflicts,
     round_progress,
     scorecards_by_pair,
 )
@@ -228,7 +230,7 @@ def _assign(request, rnd) -> str | Job:
     s = assignment_start(user=request.user, round=rnd, seed=seed)
     if isinstance(s, Job):
         return s
-    return _(
+    done = _(
         "Assignment done: %(assigned)d new, %(total)d in all, %(min)d–%(max)d entries per "
         "judge, total expertise affinity %(affinity)s."
     ) % {
@@ -238,6 +240,13 @@ def _assign(request, rnd) -> str | Job:
         "max": s.max_load,
         "affinity": points_text(s.total_affinity),
     }
+    if s.released:
+        done += " " + ngettext(
+            "%(n)d assignment forbidden by a declared conflict went to another judge.",
+            "%(n)d assignments forbidden by declared conflicts went to other judges.",
+            s.released,
+        ) % {"n": s.released}
+    return done
 
 
 def _conflict(request, rnd) -> str:
@@ -335,6 +344,7 @@ def organizer_round(request, slug, round_id):
             "contest": contest,
             "round": rnd,
             "progress": progress,
+            "pending_conflicts": round_pending_conflicts(rnd),
             "assigned": sum(p.assigned for p in progress),
             "drafted": sum(p.drafted for p in progress),
             "submitted": sum(p.submitted for p in progress),

@@ -9,6 +9,7 @@ from django.urls import reverse
 from core.models import AuditRecord
 from judging.models import Assignment, Conflict, JudgeProfile, PanelMember, Scorecard
 from judging.services.assignment import judges_assign
+from judging.services.panel import conflict_declare
 from judging.services.scoring import scorecard_save
 from submissions.models import Entry
 from tests.factories import user_make
@@ -404,12 +405,17 @@ def test_round_page_query_count(judged, organizer, django_assert_num_queries, n)
     judges_assign(user=organizer, round=prelim)
     for judge in judged["judges"][:n]:
         submit(judge, queue_of(judge)[0])
+        conflict_declare(  # the demo children's school: pending until the next run
+            user=judge, contest=judged["drawing"], judge=judge, institution="세종한빛초등학교"
+        )
     client = browser(organizer)
     # session, user, contest, organizer check, round, panel, assignment counts,
-    # scorecard counts, submitted scorecards (+ judge, entry), divisions
-    with django_assert_num_queries(10):
+    # scorecard counts, pending declarations (conflicts + judge, held pairs, submitted
+    # scorecards, entries + child), submitted scorecards (+ judge, entry), divisions
+    with django_assert_num_queries(14):
         response = client.get(round_url(judged))
     assert len(response.context["progress"]) == n and len(response.context["cards"]) == n
+    assert len(response.context["pending_conflicts"]) == n
 
 
 def test_scoring_page_urls_do_not_carry_the_entry_id_in_s3_mode(assigned, s3_storage):

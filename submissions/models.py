@@ -165,6 +165,17 @@ class TeamMember(models.Model):
         return self.name
 
 
+# The fields of EntryFile naming its derivatives' objects (the sweeper keeps them, deletes
+# remove them with the file).
+DERIVATIVE_KEYS = (
+    "preview_key",
+    "thumbnail_key",
+    "judge_key",
+    "public_preview_key",
+    "public_thumbnail_key",
+)
+
+
 class EntryFile(models.Model):
     """A file of an entry. ``key`` is server-generated; ``display_name`` is display text only."""
 
@@ -190,6 +201,10 @@ class EntryFile(models.Model):
     preview_key = models.CharField(max_length=255, blank=True)
     thumbnail_key = models.CharField(max_length=255, blank=True)
     judge_key = models.CharField(max_length=255, blank=True)
+    # The public gallery's copies: separate objects under unrelated keys, made at publication
+    # (``file_public_copies``), so that no judge can match the keys they saw to a winner.
+    public_preview_key = models.CharField(max_length=255, blank=True)
+    public_thumbnail_key = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
@@ -213,7 +228,7 @@ class EntryFile(models.Model):
     @property
     def object_keys(self) -> list[str]:
         """Every stored object of this file: the original and its derivatives (some empty)."""
-        return [self.key, self.preview_key, self.thumbnail_key, self.judge_key]
+        return [self.key, *(getattr(self, name) for name in DERIVATIVE_KEYS)]
 
 
 class Consent(models.Model):

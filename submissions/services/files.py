@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contests.enums import Track
-from core.errors import NotFound, ValidationFailed
+from core.errors import Conflict, NotFound, ValidationFailed
 from core.storage.objectstore import (
     UploadTicket,
+    object_copy,
     object_open,
     object_size,
     object_url,
@@ -243,13 +244,50 @@ def entry_files_delete(*, entry: Entry) -> None:
     EntryFile.objects.filter(pk__in=[f.pk for f in records]).delete()
 
 
+def file_public_copies(*, record: EntryFile) -> tuple[str, str]:
+    """The keys of the public gallery's preview and thumbnail of an accepted image: separate
+    objects under a random folder unrelated to the judges' copies (DOMAIN §10), made the first
+    time they are asked for (at publication) and kept for later publications. Storage first,
+    then the row: a rollback leaves at most unreferenced objects, which the sweeper removes."""
+    if record.public_preview_key and record.public_thumbnail_key:
+        return record.public_preview_key, record.public_thumbnail_key
+    if not (record.preview_key and record.thumbnail_key):
+        raise ValueError(f"file {record.pk} has no re-encoded copies to publish")
+    base = f"contests/{record.contest_id}/public/{uuid.uuid4().hex}"
+    preview, thumbnail = f"{base}/preview.jpg", f"{base}/thumb.jpg"
+    object_copy(source=record.preview_key, target=preview, content_type="image/jpeg")
+    object_copy(source=record.thumbnail_key, target=thumbnail, content_type="image/jpeg")
+    EntryFile.objects.filter(pk=record.pk).update(
+        public_preview_key=preview, public_thumbnail_key=thumbnail
+    )
+    record.public_preview_key, record.public_thumbnail_key = preview, thumbnail
+    return preview, thumbnail
+
+
 def file_url(*, user, entry: Entry, file_id) -> tuple[str, int]:
-    """A short-lived signed URL of an original, for its owner and the contest's organizers
-    (the caller has already checked that the entry is visible to the user)."""
+    """A short-lived signed URL of a file, for its owner and the contest's organizers (the
+    caller has already checked that the entry is visible to the user).
+
+    Only the owner gets the bytes they uploaded. Anyone else, organizers included, gets the
+    re-encoded copy of an image (DOMAIN §10): no EXIF/GPS, upright, nothing appended (a
+    PNG+HTML polyglot loses its script); until that copy is made, ``copy_not_ready`` (409).
+    PDFs and videos are served as attachments, never inline: organizers screen the proposal
+    as submitted, quarantined ones included."""
     try:
         record = entry.files.exclude(status=FileStatus.PENDING).get(pk=file_id)
     except (EntryFile.DoesNotExist, ValueError, DjangoValidationError) as exc:
         raise NotFound() from exc
+    if record.content_type.startswith("image/") and not is_entry_owner(user, entry):
+        if not record.preview_key:
+            raise Conflict(
+                _("The viewing copy of this image is still being made. Try again in a moment."),
+                code="copy_not_ready",
+            )
+        name = display_filename(record.display_name.rsplit(".", 1)[0] + ".jpg")
+        url = object_url(
+            key=record.preview_key, filename=name, as_attachment=False, content_type="image/jpeg"
+        )
+        return url, settings.SIGNED_URL_SECONDS
     url = object_url(
         key=record.key,
         filename=record.display_name,

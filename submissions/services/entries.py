@@ -41,6 +41,7 @@ from submissions.permissions import entry_deadline_open, entry_withdrawable, is_
 from submissions.services.files import entry_files_delete
 from submissions.services.seal import entry_seal_compute
 from submissions.services.verification import guardian_verified_at
+from submissions.text import text_clean
 
 
 @dataclass
@@ -80,8 +81,12 @@ class EntryInput:
 # ---- validation ---------------------------------------------------------------------------
 
 
-def _require_text(errors: dict, name: str, value: str, max_len: int, *, required=True) -> str:
-    value = (value or "").strip()
+def _require_text(
+    errors: dict, name: str, value: str, max_len: int, *, required=True, multiline=False
+) -> str:
+    """Every text an entrant types, cleaned the one way (``submissions.text.text_clean``: NFC,
+    no bidi controls, invisible or control characters), then checked."""
+    value = text_clean(value, multiline=multiline)
     if required and not value:
         errors[name] = [_("This field is required.")]
     elif len(value) > max_len:
@@ -104,7 +109,7 @@ def _validate_members(members: list[MemberInput] | None, errors: dict) -> list[M
         m.university = _require_text(member_errors, "university", m.university, limits.UNIVERSITY)
         m.department = _require_text(member_errors, "department", m.department, limits.DEPARTMENT)
         m.phone = _require_text(member_errors, "phone", m.phone, limits.PHONE)
-        m.email = (m.email or "").strip().lower()
+        m.email = text_clean(m.email).lower()
         try:
             validate_email(m.email)
         except DjangoValidationError:
@@ -146,7 +151,7 @@ def _validate(
         data.team_name = _require_text(errors, "team_name", data.team_name, limits.TEAM_NAME)
         data.title = _require_text(errors, "title", data.title, limits.PROJECT_TITLE)
         data.description = _require_text(
-            errors, "abstract", data.description, limits.ABSTRACT, required=False
+            errors, "abstract", data.description, limits.ABSTRACT, required=False, multiline=True
         )
         data.members = _validate_members(data.members, errors)
         division = contest.divisions.filter(code=data.theme).first()
@@ -155,7 +160,12 @@ def _validate(
     else:
         data.title = _require_text(errors, "title", data.title, limits.DRAWING_TITLE)
         data.description = _require_text(
-            errors, "description", data.description, limits.DRAWING_DESCRIPTION, required=False
+            errors,
+            "description",
+            data.description,
+            limits.DRAWING_DESCRIPTION,
+            required=False,
+            multiline=True,
         )
         if creating:
             child = data.child

@@ -537,6 +537,8 @@ def _only_navigation(action: Any) -> bool:
 
 MAX_FILENAME_CHARS = 120
 _MAX_EXTENSION_CHARS = 16
+
+
 def display_filename(name: str) -> str:
     """The user's filename as display text only: never a path, never a storage key.
 

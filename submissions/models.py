@@ -43,14 +43,26 @@ class Child(models.Model):
     relationship = models.CharField(
         _("relationship to the child"), max_length=limits.RELATIONSHIP, blank=True
     )
+    # Who the child is, however the name was typed: ``submissions.text.child_identity_key``
+    # (NFKC name without whitespace or invisible characters, case folded, and the birth date).
+    identity_key = models.CharField(max_length=255, null=True, blank=True, db_index=True)
+    # Rows that already named one child twice before identity keys existed (migration 0004):
+    # kept as they are, pointing at the first row, and shown to organizers as duplicates.
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("child")
         verbose_name_plural = _("children")
         constraints = [
+            # One row per child and guardian: with one entry per child and contest (below),
+            # one drawing per child per contest, however the name is spelled.
             models.UniqueConstraint(
-                fields=["guardian", "name", "birth_date"], name="child_unique_per_guardian"
+                fields=["guardian", "identity_key"],
+                condition=Q(duplicate_of__isnull=True),
+                name="child_one_identity_per_guardian",
             ),
         ]
 

@@ -27,6 +27,8 @@ from submissions.selectors import (
     entries_with_details,
     entry_counts,
     entry_get_visible,
+    entry_possible_duplicates,
+    possible_duplicate,
 )
 from submissions.services import entries as services
 from submissions.services.files import file_url
@@ -62,15 +64,30 @@ def entry_new(request, slug):
     contest = get_object_or_404(contest_detail_queryset(request.user), slug=slug)
     form_class = _form_class(contest)
     form = form_class(request.POST or None, contest=contest)
+    existing = None
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.entry_create(user=request.user, contest=contest, data=form.to_input())
         except DomainError as error:
             form_add_domain_error(form, error)
+            existing = _existing_entry(error)
         else:
             messages.success(request, _("Saved as a draft. Now upload the file and submit."))
             return redirect("entry-detail", entry_id=entry.pk)
-    return render(request, "submissions/entry_form.html", {"form": form, "contest": contest})
+    return render(
+        request,
+        "submissions/entry_form.html",
+        {"form": form, "contest": contest, "existing": existing},
+    )
+
+
+def _existing_entry(error: DomainError) -> str | None:
+    """The page of the entry a refusal points at (``already_entered``: the child's drawing
+    already entered by this guardian)."""
+    detail = error.detail if isinstance(error.detail, dict) else {}
+    if error.code == "already_entered" and detail.get("entry_id"):
+        return reverse("entry-detail", args=[detail["entry_id"]])
+    return None
 
 
 @login_required
@@ -117,6 +134,7 @@ def entry_detail(request, entry_id):
             "can_withdraw": is_owner and entry_withdrawable(entry),
             "slots": (guides := slot_guides(entry.contest.track)),
             "accept": ",".join(dict.fromkeys(",".join(g.accept for g in guides).split(","))),
+            "duplicates": entry_possible_duplicates(request.user, entry),
             "needs_verification": (
                 is_owner
                 and entry.contest.track == Track.DRAWING
@@ -235,17 +253,26 @@ def verify(request):
 def organizer_entries(request, slug):
     contest = contest_managed_get(request.user, slug)
     division, status = request.GET.get("division", ""), request.GET.get("status", "")
-    qs = entries_filter(entries_visible_to(request.user, contest), division=division, status=status)
+    duplicate = request.GET.get("duplicate", "")
+    qs = entries_filter(
+        entries_visible_to(request.user, contest),
+        division=division,
+        status=status,
+        duplicate=duplicate,
+        user=request.user,
+    )
+    entries = entries_with_details(qs).annotate(possible_duplicate=possible_duplicate())
     return render(
         request,
         "submissions/organizer_entries.html",
         {
             "contest": contest,
-            "entries": entries_with_details(qs).order_by("-created_at")[:500],
+            "entries": entries.order_by("-created_at")[:500],
             "counts": entry_counts(contest),
             "divisions": contest.divisions.all(),
             "division": division,
             "status": status,
+            "duplicate": bool(duplicate),
         },
     )
 

@@ -48,7 +48,8 @@ class ContestEntriesView(APIView):
 
 
 class EntryListView(generics.ListAPIView):
-    """Own entries; organizers also see their contests' entries (?contest=&division=&status=)."""
+    """Own entries; organizers also see their contests' entries (?contest=&division=&status=
+    &duplicate=1: possible duplicates of a child, in contests they organize)."""
 
     serializer_class = EntrySerializer
 
@@ -59,6 +60,8 @@ class EntryListView(generics.ListAPIView):
             contest=params.get("contest", ""),
             division=params.get("division", ""),
             status=params.get("status", ""),
+            duplicate=params.get("duplicate", ""),
+            user=self.request.user,
         )
         return entries_for_list(qs).order_by("-created_at", "id")
 

@@ -21,6 +21,7 @@ from submissions import limits
 from submissions.consents import ALLOWED_BY_TRACK, CONSENT_VERSIONS, REQUIRED_BY_TRACK
 from submissions.enums import (
     ENTRANT_EDITABLE,
+    INACTIVE_STATUSES,
     ConsentKind,
     EntryStatus,
     FileSlot,
@@ -41,7 +42,7 @@ from submissions.permissions import entry_deadline_open, entry_withdrawable, is_
 from submissions.services.files import entry_files_delete
 from submissions.services.seal import entry_seal_compute
 from submissions.services.verification import guardian_verified_at
-from submissions.text import text_clean
+from submissions.text import child_identity_key, text_clean
 
 
 @dataclass
@@ -258,6 +259,19 @@ def _set_consents(entry: Entry, consents: dict[str, bool], user) -> None:
         )
 
 
+def _held_entry_of_child(
+    *, contest: Contest, owner, identity_key: str, exclude: Entry | None = None
+) -> Entry | None:
+    """The guardian's entry of this contest holding the child's place (submitted or further,
+    not withdrawn), whichever of the guardian's rows names the child."""
+    qs = Entry.objects.filter(
+        contest=contest, owner=owner, child__identity_key=identity_key
+    ).exclude(status__in=INACTIVE_STATUSES)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.order_by("submitted_at", "pk").first()
+
+
 # ---- entrant services ---------------------------------------------------------------------
 
 
@@ -273,18 +287,22 @@ def entry_create(*, user, contest: Contest, data: EntryInput) -> Entry:
     child = None
     if contest.track == Track.DRAWING:
         c = data.child
+        key = child_identity_key(c.name, c.birth_date)
+        held = _held_entry_of_child(contest=contest, owner=user, identity_key=key)
+        if held is not None:
+            raise AlreadyEntered(detail={"entry_id": str(held.pk)})
         child, _created = Child.objects.get_or_create(
             guardian=user,
-            name=c.name,
-            birth_date=c.birth_date,
-            defaults={"school": c.school, "grade": c.grade, "relationship": c.relationship},
+            identity_key=key,
+            duplicate_of=None,
+            defaults={
+                "name": c.name,
+                "birth_date": c.birth_date,
+                "school": c.school,
+                "grade": c.grade,
+                "relationship": c.relationship,
+            },
         )
-        if (
-            Entry.objects.filter(contest=contest, child=child)
-            .exclude(status__in=(EntryStatus.DRAFT, EntryStatus.WITHDRAWN))
-            .exists()
-        ):
-            raise AlreadyEntered()
     entry = Entry.objects.create(
         contest=contest,
         owner=user,
@@ -422,13 +440,26 @@ def entry_submit(*, user, entry: Entry, now: datetime | None = None) -> Entry:
                 raise VerificationRequired()
             consent.verified_at, consent.verification_method = verified, "email"
             consent.save(update_fields=["verified_at", "verification_method"])
+    if entry.child_id is not None:  # one drawing per child, however the name was typed
+        held = _held_entry_of_child(
+            contest=entry.contest,
+            owner=entry.owner_id,
+            identity_key=entry.child.identity_key,
+            exclude=entry,
+        )
+        if held is not None:
+            raise AlreadyEntered(detail={"entry_id": str(held.pk)})
     entry.status = EntryStatus.SUBMITTED
     entry.submitted_at = timezone.now()
     try:
         with transaction.atomic():
             entry.save(update_fields=["status", "submitted_at", "updated_at"])
-    except IntegrityError as exc:  # the database's one-drawing-per-child index
-        raise AlreadyEntered() from exc
+    except IntegrityError as exc:  # the database's one-drawing-per-child index: a race lost
+        held = Entry.objects.filter(contest=entry.contest, child_id=entry.child_id).exclude(
+            status__in=INACTIVE_STATUSES
+        )
+        winner = held.exclude(pk=entry.pk).values_list("pk", flat=True).first()
+        raise AlreadyEntered(detail={"entry_id": str(winner)} if winner else None) from exc
     if not entry.receipt_number:
         entry.receipt_number = _issue_receipt_number(entry.contest)
     if not entry.blind_code:

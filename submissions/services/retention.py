@@ -75,6 +75,7 @@ def contest_personal_data_purge(
     )
     Child.objects.filter(pk__in=list(children.values_list("pk", flat=True))).update(
         name=Concat(Value("#"), Cast("pk", output_field=CharField())),
+        identity_key=Concat(Value("#"), Cast("pk", output_field=CharField())),
         school="",
         grade="",
         relationship="",

@@ -457,13 +457,24 @@ def _ascii(text: str) -> str:
     return folded.replace('"', "").replace("%", "_").strip()
 
 
-def object_url(*, key: str, filename: str, as_attachment: bool, content_type: str) -> str:
-    """A short-lived signed URL (≤ ``settings.SIGNED_URL_SECONDS``) serving the object.
+def object_url(
+    *,
+    key: str,
+    filename: str,
+    as_attachment: bool,
+    content_type: str,
+    expires_in: int | None = None,
+) -> str:
+    """A short-lived signed URL (≤ ``settings.SIGNED_URL_SECONDS``, or ``expires_in`` if
+    shorter) serving the object.
 
     Issue it only after a permission check. Non-images are always attachments. The URL itself
     carries no personal data beyond ``filename``, so pass a filename the viewer may see.
     """
     _check_key(key)
+    seconds = settings.SIGNED_URL_SECONDS
+    if expires_in is not None:
+        seconds = max(1, min(int(expires_in), seconds))
     as_attachment = disposition_for(content_type=content_type, as_attachment=as_attachment)
     if storage_is_s3():
         client, bucket, prefix = _s3()
@@ -479,7 +490,7 @@ def object_url(*, key: str, filename: str, as_attachment: bool, content_type: st
                     "ResponseContentType": content_type,
                     "ResponseCacheControl": "private, no-store",
                 },
-                ExpiresIn=settings.SIGNED_URL_SECONDS,
+                ExpiresIn=seconds,
             )
     token = signing.dumps(
         {"key": key, "fn": filename, "att": as_attachment, "ct": content_type},

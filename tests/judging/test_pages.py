@@ -420,9 +420,14 @@ def test_round_page_query_count(judged, organizer, django_assert_num_queries, n)
 
 def test_scoring_page_urls_do_not_carry_the_entry_id_in_s3_mode(assigned, s3_storage):
     """Judges' copies live under random keys (contests/<id>/copies/<random>/…), so even a
-    presigned S3 URL, which shows its key in plain text, cannot tie a file to an entry."""
+    presigned S3 URL, which shows its key in plain text, cannot tie a file to an entry. The
+    page links to the app, which re-checks the judge's permission and then redirects there."""
     judge = assigned["judges"][0]
     a = queue_of(judge)[0]
     html = browser(judge).get(page_url(a)).content.decode()
-    assert s3_storage.endpoint in html  # the files are presigned S3 URLs
-    assert str(a.entry.pk) not in html
+    assert s3_storage.endpoint not in html
+    links = re.findall(r'(/judging/files/[^"/]+/)', html)
+    assert links and str(a.entry.pk) not in html
+    for link in links:
+        location = browser(judge).get(link)["Location"]
+        assert location.startswith(s3_storage.endpoint) and str(a.entry.pk) not in location

@@ -108,6 +108,9 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("judge-assignment", "POST"): "404 404 302 404 404 404 404 404 404 302",
     ("judge-recuse", "GET"): "405 405 405 405 405 405 405 405 405 302",
     ("judge-recuse", "POST"): "404 404 302 404 404 404 404 404 404 302",
+    # a judge's link to a copy: signed, re-checked when followed (a forged token here)
+    ("judge-file", "GET"): "404 404 404 404 404 404 404 404 404 404",
+    ("judge-file", "POST"): "404 404 404 404 404 404 404 404 404 404",
     ("organizer-contest", "GET"): "200 404 404 404 404 404 404 404 404 302",
     ("organizer-contest", "POST"): "200 404 404 404 404 404 404 404 404 302",
     ("organizer-round", "GET"): "200 404 404 404 404 404 404 404 404 302",

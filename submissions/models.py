@@ -145,6 +145,11 @@ class Entry(models.Model):
 
 
 class TeamMember(models.Model):
+    """A person on a team. Only a confirmed membership counts (DOMAIN §3): the member confirmed
+    through the emailed invitation, giving their own consent to the processing of their
+    personal data (``consent_version``, ``confirmed_at``: the evidence); the leader, who owns
+    the entry, is confirmed by creating it. An unconfirmed row blocks nobody."""
+
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="members")
     contest = models.ForeignKey(Contest, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("name"), max_length=limits.PERSON_NAME)
@@ -156,18 +161,23 @@ class TeamMember(models.Model):
     is_student = models.BooleanField(_("enrolled student"), default=True)
     active = models.BooleanField(default=True, help_text="False once the entry is withdrawn")
     order = models.PositiveSmallIntegerField(default=0)
+    invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    consent_version = models.CharField(_("consent text version"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("team member")
         verbose_name_plural = _("team members")
         ordering = ["entry", "order"]
         constraints = [
-            # A person (by email) may be on only one team per contest.
+            # A person (by email) may be on only one team per contest, once they confirmed:
+            # typing someone's email into a form locks nobody out.
             models.UniqueConstraint(
                 fields=["contest", "email"],
-                condition=Q(active=True),
+                condition=Q(active=True) & Q(confirmed_at__isnull=False),
                 name="member_one_team_per_contest",
             ),
+            models.UniqueConstraint(fields=["entry", "email"], name="member_once_per_entry"),
             models.UniqueConstraint(
                 fields=["entry"], condition=Q(is_leader=True), name="member_one_leader"
             ),

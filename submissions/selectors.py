@@ -142,7 +142,10 @@ _ROW_ENTRY = [
 _ROW_CONTEST = ["slug", "track", "status", "opens_at", "closes_at"]  # status, dates: deadline
 _ROW_DIVISION = ["code", "name_ko", "name_en"]
 _ROW_CHILD = ["name", "birth_date", "school", "grade", "relationship"]
-_ROW_MEMBER = ["name", "university", "department", "email", "phone", "is_leader", "is_student"]
+_ROW_MEMBER = [
+    "id", "name", "university", "department", "email", "phone", "is_leader", "is_student",
+    "invited_at", "confirmed_at",
+]  # fmt: skip
 _ROW_CONSENT = ["kind", "text_version", "given_at", "verified_at"]
 _ROW_FILE = [
     "id", "slot", "display_name", "size", "sha256", "content_type", "status",

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from contests.enums import Track
 from contests.permissions import is_contest_organizer
 from contests.selectors import contest_detail_queryset, contest_managed_get, contests_visible_to
-from core.errors import DomainError, ValidationFailed
+from core.errors import DomainError, NotFound, ValidationFailed
 from core.http import error_text, refusals_to
 from submissions.forms import DrawingEntryForm, TeamEntryForm, form_add_domain_error
 from submissions.permissions import (
@@ -32,6 +32,12 @@ from submissions.selectors import (
 )
 from submissions.services import entries as services
 from submissions.services.files import file_url
+from submissions.services.members import (
+    InvitationInvalid,
+    member_confirm,
+    member_invitation_get,
+    member_invite,
+)
 from submissions.services.verification import (
     TooManyCodes,
     guardian_code_send,
@@ -206,6 +212,48 @@ def entry_extension(request, entry_id):
         )
 
     return _run(request, entry_id, grant, _("Extension granted and recorded."))
+
+
+@login_required
+@require_POST
+def entry_member_invite(request, entry_id, member_id):
+    return _run(
+        request,
+        entry_id,
+        lambda e: member_invite(user=request.user, entry=e, member_id=member_id),
+        _("The invitation is sent again. The previous link no longer works."),
+    )
+
+
+def team_confirm(request, token):
+    """A member confirms they are on a team, from the emailed link: no account needed (the
+    link is the proof of the address); signed in or not, the same. A link that is no longer
+    valid says why; a forged one is 404."""
+    try:
+        invitation = member_invitation_get(token=token)
+    except InvitationInvalid as error:
+        return render(
+            request, "submissions/team_confirm.html", {"problem": error_text(error)}, status=400
+        )
+    problem = None
+    if request.method == "POST":
+        try:
+            member_confirm(
+                token=token, consent=request.POST.get("consent") == "on", user=request.user
+            )
+        except NotFound:
+            raise
+        except DomainError as error:
+            problem = error_text(error)
+        else:
+            messages.success(request, _("Thank you: you are on the team."))
+            return redirect("team-confirm", token=token)
+    return render(
+        request,
+        "submissions/team_confirm.html",
+        {"invitation": invitation, "problem": problem, "token": token},
+        status=400 if problem else 200,
+    )
 
 
 @login_required

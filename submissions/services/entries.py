@@ -9,6 +9,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.enums import Role
 from contests.enums import Track
@@ -29,7 +30,6 @@ from submissions.enums import (
 )
 from submissions.errors import (
     AlreadyEntered,
-    AlreadyOnTeam,
     EntryLocked,
     IncompleteEntry,
     IneligibleAge,
@@ -40,6 +40,7 @@ from submissions.errors import (
 from submissions.models import Child, Consent, Entry, ReceiptCounter, TeamMember
 from submissions.permissions import entry_deadline_open, entry_withdrawable, is_entry_owner
 from submissions.services.files import entry_files_delete
+from submissions.services.members import leader_confirm, members_invite_new
 from submissions.services.seal import entry_seal_compute
 from submissions.services.verification import guardian_verified_at
 from submissions.text import child_identity_key, text_clean
@@ -207,36 +208,63 @@ def _check_open(entry: Entry) -> None:
         raise EntryLocked()
 
 
-def _set_members(entry: Entry, members: list[MemberInput]) -> None:
-    entry.members.all().delete()
-    try:
-        with transaction.atomic():
-            TeamMember.objects.bulk_create(
-                [
-                    TeamMember(
-                        entry=entry,
-                        contest=entry.contest,
-                        order=i,
-                        name=m.name,
-                        university=m.university,
-                        department=m.department,
-                        email=m.email,
-                        phone=m.phone,
-                        is_leader=m.is_leader,
-                        is_student=m.is_student,
+def _set_members(entry: Entry, members: list[MemberInput], owner) -> None:
+    """Make the team these members, keyed by email: a member whose address stays keeps their
+    row, and with it their confirmation; a new address is a new, unconfirmed member, invited
+    by email (``submissions.services.members``). A submitted entry takes no new member: an
+    entry is submitted only when every member has confirmed."""
+    existing = {m.email: m for m in entry.members.all()}
+    wanted = {m.email for m in members}
+    added = [m for m in members if m.email not in existing]
+    if added and entry.status != EntryStatus.DRAFT:
+        raise ValidationFailed(
+            detail={
+                "members": [
+                    _(
+                        "A submitted entry takes no new members: they would have to confirm "
+                        "first. Change the details of the members it has, or remove some."
                     )
-                    for i, m in enumerate(members)
                 ]
-            )
-    except IntegrityError as exc:
-        taken = sorted(
-            TeamMember.objects.filter(
-                contest=entry.contest, active=True, email__in=[m.email for m in members]
-            )
-            .exclude(entry=entry)
-            .values_list("email", flat=True)
+            }
         )
-        raise AlreadyOnTeam(detail={"emails": taken}) from exc
+    entry.members.exclude(email__in=wanted).delete()
+    entry.members.update(is_leader=False)  # one leader at a time, whatever moves
+    for i, m in enumerate(members):
+        row = existing.get(m.email)
+        if row is None:
+            continue
+        row.order, row.name, row.university, row.department = i, m.name, m.university, m.department
+        row.phone, row.is_leader, row.is_student = m.phone, m.is_leader, m.is_student
+        row.save(
+            update_fields=[
+                "order",
+                "name",
+                "university",
+                "department",
+                "phone",
+                "is_leader",
+                "is_student",
+            ]
+        )
+    TeamMember.objects.bulk_create(
+        [
+            TeamMember(
+                entry=entry,
+                contest=entry.contest,
+                order=members.index(m),
+                name=m.name,
+                university=m.university,
+                department=m.department,
+                email=m.email,
+                phone=m.phone,
+                is_leader=m.is_leader,
+                is_student=m.is_student,
+            )
+            for m in added
+        ]
+    )
+    leader_confirm(entry=entry, owner=owner)
+    members_invite_new(entry=entry)
 
 
 def _set_consents(entry: Entry, consents: dict[str, bool], user) -> None:
@@ -314,7 +342,7 @@ def entry_create(*, user, contest: Contest, data: EntryInput) -> Entry:
         video_url=data.video_url,
     )
     if contest.track == Track.SMART_CITY:
-        _set_members(entry, data.members)
+        _set_members(entry, data.members, user)
     _set_consents(entry, data.consents, user)
     return entry
 
@@ -353,7 +381,7 @@ def entry_update(*, user, entry: Entry, data: EntryInput, fields: set[str]) -> E
         update_fields=["title", "description", "team_name", "video_url", "division", "updated_at"]
     )
     if "members" in fields and contest.track == Track.SMART_CITY:
-        _set_members(entry, current.members)
+        _set_members(entry, current.members, user)
     if "consents" in fields:
         _set_consents(entry, data.consents, user)
     return entry
@@ -401,6 +429,18 @@ def _missing(entry: Entry) -> dict:
         missing["consents"] = lacking
     if entry.contest.track == Track.SMART_CITY and not entry.description.strip():
         missing["abstract"] = [_("Write an abstract of at most 1,000 characters.")]
+    waiting = list(
+        entry.members.filter(active=True, confirmed_at__isnull=True).values_list("name", flat=True)
+    )
+    if waiting:  # every member confirms before the entry is submitted (DOMAIN §3)
+        missing["members"] = [
+            ngettext(
+                "%(n)d team member has not confirmed yet (%(names)s)",
+                "%(n)d team members have not confirmed yet (%(names)s)",
+                len(waiting),
+            )
+            % {"n": len(waiting), "names": ", ".join(waiting)}
+        ]
     return missing
 
 

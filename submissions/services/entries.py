@@ -37,24 +37,13 @@ from submissions.errors import (
     VerificationRequired,
     WrongRole,
 )
-from submissions.models import Child, Consent, Entry, ReceiptCounter, TeamMember
+from submissions.models import Child, Consent, Entry, ReceiptCounter
 from submissions.permissions import entry_deadline_open, entry_withdrawable, is_entry_owner
 from submissions.services.files import entry_files_delete
-from submissions.services.members import leader_confirm, members_invite_new
+from submissions.services.members import MemberInput, members_set
 from submissions.services.seal import entry_seal_compute
 from submissions.services.verification import guardian_verified_at
 from submissions.text import child_identity_key, text_clean
-
-
-@dataclass
-class MemberInput:
-    name: str
-    university: str
-    department: str
-    email: str
-    phone: str
-    is_leader: bool = False
-    is_student: bool = True
 
 
 @dataclass
@@ -208,65 +197,6 @@ def _check_open(entry: Entry) -> None:
         raise EntryLocked()
 
 
-def _set_members(entry: Entry, members: list[MemberInput], owner) -> None:
-    """Make the team these members, keyed by email: a member whose address stays keeps their
-    row, and with it their confirmation; a new address is a new, unconfirmed member, invited
-    by email (``submissions.services.members``). A submitted entry takes no new member: an
-    entry is submitted only when every member has confirmed."""
-    existing = {m.email: m for m in entry.members.all()}
-    wanted = {m.email for m in members}
-    added = [m for m in members if m.email not in existing]
-    if added and entry.status != EntryStatus.DRAFT:
-        raise ValidationFailed(
-            detail={
-                "members": [
-                    _(
-                        "A submitted entry takes no new members: they would have to confirm "
-                        "first. Change the details of the members it has, or remove some."
-                    )
-                ]
-            }
-        )
-    entry.members.exclude(email__in=wanted).delete()
-    entry.members.update(is_leader=False)  # one leader at a time, whatever moves
-    for i, m in enumerate(members):
-        row = existing.get(m.email)
-        if row is None:
-            continue
-        row.order, row.name, row.university, row.department = i, m.name, m.university, m.department
-        row.phone, row.is_leader, row.is_student = m.phone, m.is_leader, m.is_student
-        row.save(
-            update_fields=[
-                "order",
-                "name",
-                "university",
-                "department",
-                "phone",
-                "is_leader",
-                "is_student",
-            ]
-        )
-    TeamMember.objects.bulk_create(
-        [
-            TeamMember(
-                entry=entry,
-                contest=entry.contest,
-                order=members.index(m),
-                name=m.name,
-                university=m.university,
-                department=m.department,
-                email=m.email,
-                phone=m.phone,
-                is_leader=m.is_leader,
-                is_student=m.is_student,
-            )
-            for m in added
-        ]
-    )
-    leader_confirm(entry=entry, owner=owner)
-    members_invite_new(entry=entry)
-
-
 def _set_consents(entry: Entry, consents: dict[str, bool], user) -> None:
     now = timezone.now()
     verified = guardian_verified_at(user) if entry.contest.track == Track.DRAWING else None
@@ -342,7 +272,7 @@ def entry_create(*, user, contest: Contest, data: EntryInput) -> Entry:
         video_url=data.video_url,
     )
     if contest.track == Track.SMART_CITY:
-        _set_members(entry, data.members, user)
+        members_set(entry=entry, members=data.members, owner=user)
     _set_consents(entry, data.consents, user)
     return entry
 
@@ -381,7 +311,7 @@ def entry_update(*, user, entry: Entry, data: EntryInput, fields: set[str]) -> E
         update_fields=["title", "description", "team_name", "video_url", "division", "updated_at"]
     )
     if "members" in fields and contest.track == Track.SMART_CITY:
-        _set_members(entry, current.members, user)
+        members_set(entry=entry, members=current.members, owner=user)
     if "consents" in fields:
         _set_consents(entry, data.consents, user)
     return entry

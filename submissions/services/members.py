@@ -69,6 +69,79 @@ class Invitation:
     privacy_version: str
 
 
+@dataclass
+class MemberInput:
+    name: str
+    university: str
+    department: str
+    email: str
+    phone: str
+    is_leader: bool = False
+    is_student: bool = True
+
+
+# ---- the team ---------------------------------------------------------------------------------
+
+
+def members_set(*, entry: Entry, members: list[MemberInput], owner) -> None:
+    """Make the team these members, keyed by email: a member whose address stays keeps their
+    row, and with it their confirmation; a new address is a new, unconfirmed member, invited
+    by email. A submitted entry takes no new member: an
+    entry is submitted only when every member has confirmed."""
+    existing = {m.email: m for m in entry.members.all()}
+    wanted = {m.email for m in members}
+    added = [m for m in members if m.email not in existing]
+    if added and entry.status != EntryStatus.DRAFT:
+        raise ValidationFailed(
+            detail={
+                "members": [
+                    _(
+                        "A submitted entry takes no new members: they would have to confirm "
+                        "first. Change the details of the members it has, or remove some."
+                    )
+                ]
+            }
+        )
+    entry.members.exclude(email__in=wanted).delete()
+    entry.members.update(is_leader=False)  # one leader at a time, whatever moves
+    for i, m in enumerate(members):
+        row = existing.get(m.email)
+        if row is None:
+            continue
+        row.order, row.name, row.university, row.department = i, m.name, m.university, m.department
+        row.phone, row.is_leader, row.is_student = m.phone, m.is_leader, m.is_student
+        row.save(
+            update_fields=[
+                "order",
+                "name",
+                "university",
+                "department",
+                "phone",
+                "is_leader",
+                "is_student",
+            ]
+        )
+    TeamMember.objects.bulk_create(
+        [
+            TeamMember(
+                entry=entry,
+                contest=entry.contest,
+                order=members.index(m),
+                name=m.name,
+                university=m.university,
+                department=m.department,
+                email=m.email,
+                phone=m.phone,
+                is_leader=m.is_leader,
+                is_student=m.is_student,
+            )
+            for m in added
+        ]
+    )
+    leader_confirm(entry=entry, owner=owner)
+    members_invite_new(entry=entry)
+
+
 # ---- the link -------------------------------------------------------------------------------
 
 

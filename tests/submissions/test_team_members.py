@@ -176,7 +176,8 @@ def test_the_page_shows_the_team_and_the_privacy_text_and_records_the_consent(
 ):
     entry_id = create(client_for(student), team_of(student, SEOYEON)).json()["id"]
     link = link_for(SEOYEON[1])
-    assert "7" in mail.outbox[-1].body and "스마트무브" in mail.outbox[-1].subject
+    invitation = mail.outbox[-1]
+    assert "7일 동안 유효" in invitation.body and "스마트무브" in invitation.subject  # Korean
     page = client.get(path_of(link))  # no account, no login
     assert page.status_code == 200
     html = page.content.decode()

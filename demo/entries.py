@@ -20,6 +20,7 @@ from submissions.services.entries import (
     entry_submit,
 )
 from submissions.services.files import upload_confirm, upload_request
+from submissions.services.members import member_confirm, member_invitation_token
 
 UNIVERSITIES = ["서울대학교", "KAIST", "연세대학교", "부산대학교", "세종대학교", "한양대학교"]
 THEMES = ["mobility", "healthcare", "education", "energy", "culture", "governance"]
@@ -148,6 +149,8 @@ def demo_entries_seed(
         _upload(
             user, entry, "proposal", proposal_pdf(rng, title), "proposal.pdf", "application/pdf"
         )
+        for member in entry.members.filter(confirmed_at__isnull=True):  # as from their emails
+            member_confirm(token=member_invitation_token(member), consent=True)
         if i != proposals - 1:  # the last one stays a draft, to show the journey
             entry_submit(user=user, entry=entry)
     for i in range(drawings):

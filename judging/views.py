@@ -12,25 +12,31 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from contests.selectors import contest_detail_queryset, contest_managed_get, contest_round_get
 from core.errors import DomainError, NotFound, ValidationFailed
 from core.http import job_page, refusals_to
 from core.models import Job
+from core.storage.endpoint import object_response
+from core.storage.objectstore import StorageUnavailable, object_url, storage_is_s3
 from judging.dashboard import contest_dashboard
 from judging.enums import ScorecardStatus
 from judging.models import Assignment, Scorecard
 from judging.permissions import is_judge
 from judging.selectors import (
+    JUDGE_REDIRECT_SECONDS,
     account_by_username,
     judge_assignment_get,
     judge_assignments,
+    judge_file_grant,
     judge_files,
+    round_pending_conflicts,
     round_progress,
     scorecards_by_pair,
 )
@@ -190,6 +196,37 @@ def judge_recuse(request, assignment_id):
     return redirect("judge-queue")
 
 
+def judge_file(request, token):
+    """A judge's link to a copy of an entry's file, re-checked now (``judge_file_grant``):
+    served from here in filesystem mode, or a redirect to a presigned URL of at most
+    ``JUDGE_REDIRECT_SECONDS`` in S3 mode (app servers never relay bytes there)."""
+    grant = judge_file_grant(token)
+    if storage_is_s3():
+        response = redirect(
+            object_url(
+                key=grant.key,
+                filename=grant.filename,
+                as_attachment=grant.as_attachment,
+                content_type=grant.content_type,
+                expires_in=JUDGE_REDIRECT_SECONDS,
+            )
+        )
+    else:
+        try:
+            response = object_response(
+                key=grant.key,
+                filename=grant.filename,
+                content_type=grant.content_type,
+                as_attachment=grant.as_attachment,
+            )
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        except StorageUnavailable as exc:
+            return HttpResponse(str(exc.message), status=exc.status, content_type="text/plain")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 # ---- Organizers ---------------------------------------------------------------------------
 
 
@@ -228,7 +265,7 @@ def _assign(request, rnd) -> str | Job:
     s = assignment_start(user=request.user, round=rnd, seed=seed)
     if isinstance(s, Job):
         return s
-    return _(
+    done = _(
         "Assignment done: %(assigned)d new, %(total)d in all, %(min)d–%(max)d entries per "
         "judge, total expertise affinity %(affinity)s."
     ) % {
@@ -238,6 +275,13 @@ def _assign(request, rnd) -> str | Job:
         "max": s.max_load,
         "affinity": points_text(s.total_affinity),
     }
+    if s.released:
+        done += " " + ngettext(
+            "%(n)d assignment forbidden by a declared conflict went to another judge.",
+            "%(n)d assignments forbidden by declared conflicts went to other judges.",
+            s.released,
+        ) % {"n": s.released}
+    return done
 
 
 def _conflict(request, rnd) -> str:
@@ -335,6 +379,7 @@ def organizer_round(request, slug, round_id):
             "contest": contest,
             "round": rnd,
             "progress": progress,
+            "pending_conflicts": round_pending_conflicts(rnd),
             "assigned": sum(p.assigned for p in progress),
             "drafted": sum(p.drafted for p in progress),
             "submitted": sum(p.submitted for p in progress),

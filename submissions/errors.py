@@ -22,7 +22,7 @@ class AlreadyEntered(Conflict):
 
 class AlreadyOnTeam(Conflict):
     code = "already_on_team"
-    default_message = _("A member is already on another team in this contest.")
+    default_message = _("You are already on another team of this contest.")
 
 
 class EntryLocked(Conflict):

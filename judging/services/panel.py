@@ -56,8 +56,17 @@ def conflict_declare(
 ) -> Conflict:
     """A judge declares (for themself) or an organizer records a conflict of interest.
 
-    A conflict with an entry the judge already holds takes that assignment away and finds
-    another judge (see ``assignment_recuse``)."""
+    Recorded by an organizer, a conflict with entries the judge already holds takes those
+    assignments away at once and finds other judges (as ``assignment_recuse`` does).
+
+    Declared by the judge, it never changes their own queue (DOMAIN §5): dropping a school's
+    entries at once would tell the judge which entries that school wrote. The declaration is
+    shown to the organizers (``judging.selectors.round_pending_conflicts``, on the round page
+    and in its progress) and applied by their next run of the assignment (``judges_assign``).
+    It keeps the judge from new assignments to that institution's entries at once: those are
+    never shown to them, so nothing is revealed. A recusal of one entry stays immediate.
+    """
+    by_organizer = user.pk != judge.pk or is_contest_organizer(user, contest)
     if user.pk != judge.pk:
         organizer_required(user, contest)
     elif judge.role != Role.JUDGE and not is_contest_organizer(user, contest):
@@ -88,5 +97,6 @@ def conflict_declare(
         },
         reason=conflict.reason,
     )
-    assignments_release_conflicted(actor=user, contest=contest, judge=judge)
+    if by_organizer or entry is not None:  # naming an entry reveals nothing: as a recusal
+        assignments_release_conflicted(actor=user, contest=contest, judge=judge)
     return conflict

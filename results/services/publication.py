@@ -20,6 +20,7 @@ from results.services.rankings import latest_ranking
 from submissions.enums import ConsentKind, EntryStatus
 from submissions.masking import mask_name
 from submissions.models import Entry
+from submissions.services.files import file_public_copies
 
 JUDGED = (
     EntryStatus.SUBMITTED,
@@ -177,8 +178,9 @@ def _winners(contest: Contest, allocation: Allocation) -> list[dict]:
             )
             if ConsentKind.PUBLISH_WORK in consents:
                 shown = next((f for f in e.files.all() if f.preview_key), None)
-                if shown:
-                    row.update(preview_key=shown.preview_key, thumbnail_key=shown.thumbnail_key)
+                if shown:  # the gallery's own objects, never the judges' copies' keys
+                    preview, thumbnail = file_public_copies(record=shown)
+                    row.update(preview_key=preview, thumbnail_key=thumbnail)
         winners.append(row)
     return winners
 

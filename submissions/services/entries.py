@@ -9,6 +9,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.enums import Role
 from contests.enums import Track
@@ -21,6 +22,7 @@ from submissions import limits
 from submissions.consents import ALLOWED_BY_TRACK, CONSENT_VERSIONS, REQUIRED_BY_TRACK
 from submissions.enums import (
     ENTRANT_EDITABLE,
+    INACTIVE_STATUSES,
     ConsentKind,
     EntryStatus,
     FileSlot,
@@ -28,7 +30,6 @@ from submissions.enums import (
 )
 from submissions.errors import (
     AlreadyEntered,
-    AlreadyOnTeam,
     EntryLocked,
     IncompleteEntry,
     IneligibleAge,
@@ -36,22 +37,13 @@ from submissions.errors import (
     VerificationRequired,
     WrongRole,
 )
-from submissions.models import Child, Consent, Entry, ReceiptCounter, TeamMember
+from submissions.models import Child, Consent, Entry, ReceiptCounter
 from submissions.permissions import entry_deadline_open, entry_withdrawable, is_entry_owner
 from submissions.services.files import entry_files_delete
+from submissions.services.members import MemberInput, members_set
 from submissions.services.seal import entry_seal_compute
 from submissions.services.verification import guardian_verified_at
-
-
-@dataclass
-class MemberInput:
-    name: str
-    university: str
-    department: str
-    email: str
-    phone: str
-    is_leader: bool = False
-    is_student: bool = True
+from submissions.text import child_identity_key, text_clean
 
 
 @dataclass
@@ -80,8 +72,12 @@ class EntryInput:
 # ---- validation ---------------------------------------------------------------------------
 
 
-def _require_text(errors: dict, name: str, value: str, max_len: int, *, required=True) -> str:
-    value = (value or "").strip()
+def _require_text(
+    errors: dict, name: str, value: str, max_len: int, *, required=True, multiline=False
+) -> str:
+    """Every text an entrant types, cleaned the one way (``submissions.text.text_clean``: NFC,
+    no bidi controls, invisible or control characters), then checked."""
+    value = text_clean(value, multiline=multiline)
     if required and not value:
         errors[name] = [_("This field is required.")]
     elif len(value) > max_len:
@@ -104,7 +100,7 @@ def _validate_members(members: list[MemberInput] | None, errors: dict) -> list[M
         m.university = _require_text(member_errors, "university", m.university, limits.UNIVERSITY)
         m.department = _require_text(member_errors, "department", m.department, limits.DEPARTMENT)
         m.phone = _require_text(member_errors, "phone", m.phone, limits.PHONE)
-        m.email = (m.email or "").strip().lower()
+        m.email = text_clean(m.email).lower()
         try:
             validate_email(m.email)
         except DjangoValidationError:
@@ -146,7 +142,7 @@ def _validate(
         data.team_name = _require_text(errors, "team_name", data.team_name, limits.TEAM_NAME)
         data.title = _require_text(errors, "title", data.title, limits.PROJECT_TITLE)
         data.description = _require_text(
-            errors, "abstract", data.description, limits.ABSTRACT, required=False
+            errors, "abstract", data.description, limits.ABSTRACT, required=False, multiline=True
         )
         data.members = _validate_members(data.members, errors)
         division = contest.divisions.filter(code=data.theme).first()
@@ -155,7 +151,12 @@ def _validate(
     else:
         data.title = _require_text(errors, "title", data.title, limits.DRAWING_TITLE)
         data.description = _require_text(
-            errors, "description", data.description, limits.DRAWING_DESCRIPTION, required=False
+            errors,
+            "description",
+            data.description,
+            limits.DRAWING_DESCRIPTION,
+            required=False,
+            multiline=True,
         )
         if creating:
             child = data.child
@@ -196,38 +197,6 @@ def _check_open(entry: Entry) -> None:
         raise EntryLocked()
 
 
-def _set_members(entry: Entry, members: list[MemberInput]) -> None:
-    entry.members.all().delete()
-    try:
-        with transaction.atomic():
-            TeamMember.objects.bulk_create(
-                [
-                    TeamMember(
-                        entry=entry,
-                        contest=entry.contest,
-                        order=i,
-                        name=m.name,
-                        university=m.university,
-                        department=m.department,
-                        email=m.email,
-                        phone=m.phone,
-                        is_leader=m.is_leader,
-                        is_student=m.is_student,
-                    )
-                    for i, m in enumerate(members)
-                ]
-            )
-    except IntegrityError as exc:
-        taken = sorted(
-            TeamMember.objects.filter(
-                contest=entry.contest, active=True, email__in=[m.email for m in members]
-            )
-            .exclude(entry=entry)
-            .values_list("email", flat=True)
-        )
-        raise AlreadyOnTeam(detail={"emails": taken}) from exc
-
-
 def _set_consents(entry: Entry, consents: dict[str, bool], user) -> None:
     now = timezone.now()
     verified = guardian_verified_at(user) if entry.contest.track == Track.DRAWING else None
@@ -248,6 +217,19 @@ def _set_consents(entry: Entry, consents: dict[str, bool], user) -> None:
         )
 
 
+def _held_entry_of_child(
+    *, contest: Contest, owner, identity_key: str, exclude: Entry | None = None
+) -> Entry | None:
+    """The guardian's entry of this contest holding the child's place (submitted or further,
+    not withdrawn), whichever of the guardian's rows names the child."""
+    qs = Entry.objects.filter(
+        contest=contest, owner=owner, child__identity_key=identity_key
+    ).exclude(status__in=INACTIVE_STATUSES)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.order_by("submitted_at", "pk").first()
+
+
 # ---- entrant services ---------------------------------------------------------------------
 
 
@@ -263,18 +245,22 @@ def entry_create(*, user, contest: Contest, data: EntryInput) -> Entry:
     child = None
     if contest.track == Track.DRAWING:
         c = data.child
+        key = child_identity_key(c.name, c.birth_date)
+        held = _held_entry_of_child(contest=contest, owner=user, identity_key=key)
+        if held is not None:
+            raise AlreadyEntered(detail={"entry_id": str(held.pk)})
         child, _created = Child.objects.get_or_create(
             guardian=user,
-            name=c.name,
-            birth_date=c.birth_date,
-            defaults={"school": c.school, "grade": c.grade, "relationship": c.relationship},
+            identity_key=key,
+            duplicate_of=None,
+            defaults={
+                "name": c.name,
+                "birth_date": c.birth_date,
+                "school": c.school,
+                "grade": c.grade,
+                "relationship": c.relationship,
+            },
         )
-        if (
-            Entry.objects.filter(contest=contest, child=child)
-            .exclude(status__in=(EntryStatus.DRAFT, EntryStatus.WITHDRAWN))
-            .exists()
-        ):
-            raise AlreadyEntered()
     entry = Entry.objects.create(
         contest=contest,
         owner=user,
@@ -286,7 +272,7 @@ def entry_create(*, user, contest: Contest, data: EntryInput) -> Entry:
         video_url=data.video_url,
     )
     if contest.track == Track.SMART_CITY:
-        _set_members(entry, data.members)
+        members_set(entry=entry, members=data.members, owner=user)
     _set_consents(entry, data.consents, user)
     return entry
 
@@ -325,7 +311,7 @@ def entry_update(*, user, entry: Entry, data: EntryInput, fields: set[str]) -> E
         update_fields=["title", "description", "team_name", "video_url", "division", "updated_at"]
     )
     if "members" in fields and contest.track == Track.SMART_CITY:
-        _set_members(entry, current.members)
+        members_set(entry=entry, members=current.members, owner=user)
     if "consents" in fields:
         _set_consents(entry, data.consents, user)
     return entry
@@ -373,6 +359,18 @@ def _missing(entry: Entry) -> dict:
         missing["consents"] = lacking
     if entry.contest.track == Track.SMART_CITY and not entry.description.strip():
         missing["abstract"] = [_("Write an abstract of at most 1,000 characters.")]
+    waiting = list(
+        entry.members.filter(active=True, confirmed_at__isnull=True).values_list("name", flat=True)
+    )
+    if waiting:  # every member confirms before the entry is submitted (DOMAIN §3)
+        missing["members"] = [
+            ngettext(
+                "%(n)d team member has not confirmed yet (%(names)s)",
+                "%(n)d team members have not confirmed yet (%(names)s)",
+                len(waiting),
+            )
+            % {"n": len(waiting), "names": ", ".join(waiting)}
+        ]
     return missing
 
 
@@ -412,13 +410,26 @@ def entry_submit(*, user, entry: Entry, now: datetime | None = None) -> Entry:
                 raise VerificationRequired()
             consent.verified_at, consent.verification_method = verified, "email"
             consent.save(update_fields=["verified_at", "verification_method"])
+    if entry.child_id is not None:  # one drawing per child, however the name was typed
+        held = _held_entry_of_child(
+            contest=entry.contest,
+            owner=entry.owner_id,
+            identity_key=entry.child.identity_key,
+            exclude=entry,
+        )
+        if held is not None:
+            raise AlreadyEntered(detail={"entry_id": str(held.pk)})
     entry.status = EntryStatus.SUBMITTED
     entry.submitted_at = timezone.now()
     try:
         with transaction.atomic():
             entry.save(update_fields=["status", "submitted_at", "updated_at"])
-    except IntegrityError as exc:  # the database's one-drawing-per-child index
-        raise AlreadyEntered() from exc
+    except IntegrityError as exc:  # the database's one-drawing-per-child index: a race lost
+        held = Entry.objects.filter(contest=entry.contest, child_id=entry.child_id).exclude(
+            status__in=INACTIVE_STATUSES
+        )
+        winner = held.exclude(pk=entry.pk).values_list("pk", flat=True).first()
+        raise AlreadyEntered(detail={"entry_id": str(winner)} if winner else None) from exc
     if not entry.receipt_number:
         entry.receipt_number = _issue_receipt_number(entry.contest)
     if not entry.blind_code:

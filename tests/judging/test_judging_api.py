@@ -311,8 +311,9 @@ def test_queue_query_count(judged, organizer, django_assert_num_queries, n):
 def test_progress_query_count(judged, organizer, django_assert_num_queries, n):
     judged["prelim"].panel.exclude(judge__in=judged["judges"][:n]).delete()
     client = client_for(organizer)
-    # token, round, organizer check, panel, assignment counts, scorecard counts
-    with django_assert_num_queries(6):
+    # token, round, organizer check, panel, assignment counts, scorecard counts, the
+    # institutions judges declared (none here: judging.selectors.round_pending_conflicts)
+    with django_assert_num_queries(7):
         body = client.get(f"/api/v1/rounds/{judged['prelim'].pk}/progress/").json()
     assert len(body["judges"]) == n
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from core.models import AuditRecord
 from judging.models import Assignment, Conflict, JudgeProfile, PanelMember, Scorecard
 from judging.services.assignment import judges_assign
+from judging.services.panel import conflict_declare
 from judging.services.scoring import scorecard_save
 from submissions.models import Entry
 from tests.factories import user_make
@@ -404,19 +405,29 @@ def test_round_page_query_count(judged, organizer, django_assert_num_queries, n)
     judges_assign(user=organizer, round=prelim)
     for judge in judged["judges"][:n]:
         submit(judge, queue_of(judge)[0])
+        conflict_declare(  # the demo children's school: pending until the next run
+            user=judge, contest=judged["drawing"], judge=judge, institution="세종한빛초등학교"
+        )
     client = browser(organizer)
     # session, user, contest, organizer check, round, panel, assignment counts,
-    # scorecard counts, submitted scorecards (+ judge, entry), divisions
-    with django_assert_num_queries(10):
+    # scorecard counts, pending declarations (conflicts + judge, held pairs, submitted
+    # scorecards, entries + child), submitted scorecards (+ judge, entry), divisions
+    with django_assert_num_queries(14):
         response = client.get(round_url(judged))
     assert len(response.context["progress"]) == n and len(response.context["cards"]) == n
+    assert len(response.context["pending_conflicts"]) == n
 
 
 def test_scoring_page_urls_do_not_carry_the_entry_id_in_s3_mode(assigned, s3_storage):
     """Judges' copies live under random keys (contests/<id>/copies/<random>/…), so even a
-    presigned S3 URL, which shows its key in plain text, cannot tie a file to an entry."""
+    presigned S3 URL, which shows its key in plain text, cannot tie a file to an entry. The
+    page links to the app, which re-checks the judge's permission and then redirects there."""
     judge = assigned["judges"][0]
     a = queue_of(judge)[0]
     html = browser(judge).get(page_url(a)).content.decode()
-    assert s3_storage.endpoint in html  # the files are presigned S3 URLs
-    assert str(a.entry.pk) not in html
+    assert s3_storage.endpoint not in html
+    links = re.findall(r'(/judging/files/[^"/]+/)', html)
+    assert links and str(a.entry.pk) not in html
+    for link in links:
+        location = browser(judge).get(link)["Location"]
+        assert location.startswith(s3_storage.endpoint) and str(a.entry.pk) not in location

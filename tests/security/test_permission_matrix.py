@@ -106,6 +106,12 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("entry-withdraw", "POST"): "404 404 404 404 404 404 404 302 404 302",
     ("entry-screen", "GET"): "405 405 405 405 405 405 405 405 405 302",
     ("entry-screen", "POST"): "302 404 404 404 404 404 404 404 404 302",
+    # a team member's invitation: the signed link is the proof (a forged one here), no login
+    ("team-confirm", "GET"): "404 404 404 404 404 404 404 404 404 404",
+    ("team-confirm", "POST"): "404 404 404 404 404 404 404 404 404 404",
+    # re-sending an invitation is the team leader's; this entry has no such member
+    ("entry-member-invite", "GET"): "405 405 405 405 405 405 405 405 405 302",
+    ("entry-member-invite", "POST"): "404 404 404 404 404 404 404 404 404 302",
     ("entry-extension", "GET"): "405 405 405 405 405 405 405 405 405 302",
     ("entry-extension", "POST"): "302 404 404 404 404 404 404 302 404 302",
     # judges only; the queue is always their own
@@ -115,6 +121,9 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("judge-assignment", "POST"): "404 404 302 404 404 404 404 404 404 302",
     ("judge-recuse", "GET"): "405 405 405 405 405 405 405 405 405 302",
     ("judge-recuse", "POST"): "404 404 302 404 404 404 404 404 404 302",
+    # a judge's link to a copy: signed, re-checked when followed (a forged token here)
+    ("judge-file", "GET"): "404 404 404 404 404 404 404 404 404 404",
+    ("judge-file", "POST"): "404 404 404 404 404 404 404 404 404 404",
     ("organizer-contest", "GET"): "200 404 404 404 404 404 404 404 404 302",
     ("organizer-contest", "POST"): "200 404 404 404 404 404 404 404 404 302",
     ("organizer-round", "GET"): "200 404 404 404 404 404 404 404 404 302",
@@ -147,6 +156,9 @@ EXPECTED: dict[tuple[str, str], str] = {
     # screening is the organizer's; this entry is already being judged (409)
     ("api-entry-screen", "POST"): "409 404 404 404 404 404 404 404 404 401",
     ("api-entry-extension", "POST"): "200 404 404 404 404 404 404 404 404 401",
+    ("api-entry-member-invite", "POST"): "404 404 404 404 404 404 404 404 404 401",
+    ("api-team-invitation", "GET"): "404 404 404 404 404 404 404 404 404 404",
+    ("api-team-invitation-confirm", "POST"): "404 404 404 404 404 404 404 404 404 404",
     ("api-judge-queue", "GET"): "200 200 200 200 200 200 200 200 200 401",
     ("api-judge-assignment", "GET"): "404 404 200 404 404 404 404 404 404 401",
     ("api-judge-recuse", "POST"): "404 404 409 404 404 404 404 404 404 401",
@@ -327,6 +339,7 @@ def build_world() -> dict:
         "name": "rankings",
         "fmt": "csv",
         "job_id": str(job.pk),
+        "member_id": str(proposal.members.order_by("pk").first().pk),
     }
     return {"users": users, "html": html, "api": api, "kwargs": kwargs, "entry": entry}
 

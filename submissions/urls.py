@@ -15,7 +15,7 @@ urlpatterns = [
     path("entries/<uuid:entry_id>/screen/", views.entry_screen, name="entry-screen"),
     path("entries/<uuid:entry_id>/extension/", views.entry_extension, name="entry-extension"),
     path(
-        "entries/<uuid:entry_id>/members/<int:member_id>/invite/",
+        "entries/<uuid:entry_id>/members/<id:member_id>/invite/",
         views.entry_member_invite,
         name="entry-member-invite",
     ),

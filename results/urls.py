@@ -10,6 +10,11 @@ urlpatterns = [
         name="organizer-results",
     ),
     path(
+        "contests/<slug:slug>/manage/results/preview/",
+        views.results_preview,
+        name="organizer-results-preview",
+    ),
+    path(
         "contests/<slug:slug>/manage/results/<str:action>/",
         views.results_action,
         name="organizer-results-action",

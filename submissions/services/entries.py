@@ -14,6 +14,7 @@ from accounts.enums import Role
 from contests.enums import Track
 from contests.models import Contest, Division
 from contests.permissions import is_contest_organizer
+from contests.phases import Action, phase_require
 from core.audit import audit_record
 from core.errors import NotFound, ValidationFailed
 from core.tasks import run_after_commit
@@ -21,6 +22,7 @@ from submissions import limits
 from submissions.consents import ALLOWED_BY_TRACK, CONSENT_VERSIONS, REQUIRED_BY_TRACK
 from submissions.enums import (
     ENTRANT_EDITABLE,
+    SCREENED,
     ConsentKind,
     EntryStatus,
     FileSlot,
@@ -32,12 +34,11 @@ from submissions.errors import (
     EntryLocked,
     IncompleteEntry,
     IneligibleAge,
-    SubmissionsClosed,
     VerificationRequired,
     WrongRole,
 )
 from submissions.models import Child, Consent, Entry, ReceiptCounter, TeamMember
-from submissions.permissions import entry_deadline_open, entry_withdrawable, is_entry_owner
+from submissions.permissions import entry_deadline_require, entry_withdrawable, is_entry_owner
 from submissions.services.files import entry_files_delete
 from submissions.services.seal import entry_seal_compute
 from submissions.services.verification import guardian_verified_at
@@ -190,8 +191,7 @@ def _validate(
 
 
 def _check_open(entry: Entry) -> None:
-    if not entry_deadline_open(entry):
-        raise SubmissionsClosed()
+    entry_deadline_require(entry, Action.ENTRY_EDIT)
     if entry.status not in ENTRANT_EDITABLE:
         raise EntryLocked()
 
@@ -256,9 +256,7 @@ def entry_create(*, user, contest: Contest, data: EntryInput) -> Entry:
     expected_role = Role.STUDENT if contest.track == Track.SMART_CITY else Role.GUARDIAN
     if user.role != expected_role:
         raise WrongRole()
-    probe = Entry(contest=contest)
-    if not entry_deadline_open(probe):
-        raise SubmissionsClosed()
+    phase_require(contest, Action.ENTRY_CREATE)
     _errors, division = _validate(contest, data, creating=True)
     child = None
     if contest.track == Track.DRAWING:
@@ -395,10 +393,9 @@ def entry_submit(*, user, entry: Entry, now: datetime | None = None) -> Entry:
     entry = Entry.objects.select_for_update().select_related("contest").get(pk=entry.pk)
     if not is_entry_owner(user, entry):
         raise NotFound()
-    if entry.status == EntryStatus.SUBMITTED:
+    if entry.status in (EntryStatus.SUBMITTED, *SCREENED):
         return entry  # a double click is not an error
-    if not entry_deadline_open(entry, now=now):
-        raise SubmissionsClosed()
+    entry_deadline_require(entry, Action.ENTRY_SUBMIT, now=now)
     if entry.status != EntryStatus.DRAFT:
         raise EntryLocked()
     missing = _missing(entry)
@@ -443,6 +440,7 @@ def entry_withdraw(*, user, entry: Entry) -> Entry:
         raise NotFound()
     if entry.status == EntryStatus.WITHDRAWN:
         return entry
+    entry_deadline_require(entry, Action.ENTRY_WITHDRAW)
     if not entry_withdrawable(entry):
         raise EntryLocked(_("Judging has started; the entry can no longer be withdrawn."))
     before = entry.status
@@ -474,6 +472,7 @@ def _organizer_entry(user, entry: Entry) -> Entry:
 def entry_screen(*, user, entry: Entry, eligible: bool, reason: str = "") -> Entry:
     """Eligibility screening: eligible, or ineligible with a reason the entrant will read."""
     entry = _organizer_entry(user, Entry.objects.select_for_update().get(pk=entry.pk))
+    phase_require(entry.contest, Action.ENTRY_SCREEN)
     if entry.status not in (EntryStatus.SUBMITTED, EntryStatus.ELIGIBLE, EntryStatus.INELIGIBLE):
         raise EntryLocked(_("Only submitted entries can be screened."))
     reason = (reason or "").strip()
@@ -499,6 +498,7 @@ def entry_screen(*, user, entry: Entry, eligible: bool, reason: str = "") -> Ent
 def entry_extension_grant(*, user, entry: Entry, until: datetime, reason: str) -> Entry:
     """One entrant gets more time (e.g. after a documented technical failure); recorded."""
     entry = _organizer_entry(user, Entry.objects.select_for_update().get(pk=entry.pk))
+    phase_require(entry.contest, Action.EXTENSION_GRANT)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(detail={"reason": [_("Record why the extension is granted.")]})

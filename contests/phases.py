@@ -70,6 +70,7 @@ class Action(models.TextChoices):
     RECUSE = "recuse", gettext_lazy("A recusal")
     SCORE = "score", gettext_lazy("Scoring")
     UNLOCK = "unlock", gettext_lazy("Unlocking a scorecard")
+    REMIND = "remind", gettext_lazy("Reminding the judges")
     RANK = "rank", gettext_lazy("Ranking a round")
     ADVANCE = "advance", gettext_lazy("Marking the advancing entries")
     FINAL_RANK = "final_rank", gettext_lazy("The final ranking")
@@ -100,7 +101,9 @@ ALLOWED: dict[str, frozenset[str]] = {
         (Action.ENTRY_SCREEN, Action.EXTENSION_GRANT, Action.PANEL_EDIT, Action.CONFLICT_RECORD),
         frozenset(_BEFORE_RESULTS),
     ),
-    **dict.fromkeys((Action.ASSIGN, Action.RECUSE, Action.ADVANCE), frozenset(_AFTER_DEADLINE)),
+    **dict.fromkeys(
+        (Action.ASSIGN, Action.RECUSE, Action.ADVANCE, Action.REMIND), frozenset(_AFTER_DEADLINE)
+    ),
     # after publication too: an appeal may unlock a scorecard, have it re-scored and re-ranked
     # (what is published stays frozen until it is unpublished and published again)
     **dict.fromkeys(

@@ -14,7 +14,6 @@ urlpatterns = [
         views.judge_recuse,
         name="judge-recuse",
     ),
-    path("contests/<slug:slug>/manage/", views.organizer_contest, name="organizer-contest"),
     path(
         "contests/<slug:slug>/manage/rounds/<int:round_id>/",
         views.organizer_round,

@@ -67,6 +67,8 @@ class RoundView:
     override: str = ""
     outstanding: str = ""  # who still owes scorecards (the override form's reason)
     advanced: int = 0
+    rank_primary: bool = False  # ranking (or advancing) is the season's one next action
+    advance_primary: bool = False
 
 
 def _advanced_ids(contest: Contest, rnd: Round) -> set[str]:
@@ -89,7 +91,12 @@ def round_views(contest: Contest, season) -> list[RoundView]:
     for rnd in rounds:
         snap = latest_ranking(contest, rnd)
         view = RoundView(round=rnd, snapshot=snap)
-        view.method = snap.method if snap and snap.method in Method.values else rnd.method
+        current = season.current.key if season.current else ""
+        view.rank_primary = current == f"rank-{rnd.pk}" and snap is None
+        view.advance_primary = current == f"rank-{rnd.pk}" and snap is not None
+        view.method = (
+            snap.method if snap and snap.method in {m.value for m in Method} else rnd.method
+        )
         facts = season.facts.rounds.get(rnd.pk)
         if facts is not None and facts.outstanding_total:
             view.outstanding = outstanding_text(facts.outstanding)

@@ -8,7 +8,7 @@ accept, and a step it calls blocked is one they refuse, for the same reason.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,7 +72,7 @@ class Season:
 
     @property
     def ready_to_publish(self) -> bool:
-        return all(s.is_done for s in self.steps if s.key not in ("publish", "appeals"))
+        return all(s.is_done for s in self.steps if s.key not in ("preview", "publish", "appeals"))
 
 
 def _counts(contest: Contest) -> dict[str, int]:
@@ -81,13 +81,13 @@ def _counts(contest: Contest) -> dict[str, int]:
 
 
 def _round_coverage(rnd: Round) -> tuple[int, int]:
-    """(entries the round judges, entries among them with a judge assigned)."""
+    """(entries of the round with a judge assigned, entries the round judges without one)."""
+    assigned = Assignment.objects.filter(round=rnd, recused_at__isnull=True).values("entry_id")
     entries = round_entries(rnd)
     if rnd.order == 1:
         entries = entries.exclude(extension_until__gt=timezone.now())  # as the assignment
-    assigned = Assignment.objects.filter(round=rnd, recused_at__isnull=True).values("entry_id")
-    totals = entries.aggregate(n=Count("pk"), k=Count("pk", filter=Q(pk__in=assigned)))
-    return totals["n"], totals["k"]
+    covered = Entry.objects.filter(pk__in=assigned).count()
+    return covered, entries.exclude(pk__in=assigned).count()
 
 
 def _urls(contest: Contest) -> dict[str, str]:
@@ -154,7 +154,8 @@ def _assignment_step(rnd: Round, rs: RoundState, state: PhaseState, prev_done: b
     title = _("%(round)s: assignment") % {"round": rnd.name}
     step = Step(f"assign-{rnd.pk}", title, round=rnd)
     url = reverse("organizer-round", args=[rnd.contest.slug, rnd.pk])
-    total, covered = _round_coverage(rnd)
+    covered, missing = _round_coverage(rnd)
+    total = covered + missing
     if covered:
         step.done.append(
             ngettext(
@@ -172,9 +173,8 @@ def _assignment_step(rnd: Round, rs: RoundState, state: PhaseState, prev_done: b
         step.state = LATER if not prev_done else CURRENT
         step.missing.append(_("No entry has advanced to this round yet."))
         return step
-    if covered < total or not total:
+    if missing or not total:
         step.state = CURRENT if prev_done else LATER
-        missing = total - covered
         step.missing.append(
             ngettext("%(n)d entry has no judges yet", "%(n)d entries have no judges yet", missing)
             % {"n": missing}

@@ -29,7 +29,7 @@ def round_rank(
     return str(snapshot.pk)
 
 
-def publication_scheduled(*, contest_id: int, user_id: int | None = None) -> str:
+def publication_scheduled(*, contest_id: int, user_id: int | None = None, due: str = "") -> str:
     """Publish a contest's results at the scheduled time (``manage.py publish_due`` queues it),
     acting as the organizer who scheduled them; a no-op once done or cancelled."""
-    return publication_scheduled_run(contest_id=contest_id, user_id=user_id)
+    return publication_scheduled_run(contest_id=contest_id, user_id=user_id, due=due)

@@ -14,14 +14,36 @@ from django.views.decorators.http import require_POST
 
 from contests.enums import METHOD_CHOICES
 from contests.phases import kst
-from contests.selectors import contest_managed_get, contest_round_get, contests_visible_to
+from contests.selectors import (
+    contest_detail_queryset,
+    contest_managed_get,
+    contest_round_get,
+    contests_visible_to,
+)
 from core.errors import DomainError, NotFound
 from core.http import error_text, job_page, refusals_to
 from core.models import Job
+from judging.dashboard import contest_dashboard
 from results import pages
 from results.selectors import public_winner, publication_live, results_public
 from results.services import announcement, publication, rankings
 from results.steps import contest_steps
+
+
+@login_required
+def organizer_contest(request, slug):
+    """The organizer's contest page: the season as a checklist (what is done, what is missing,
+    the one next action), then the dashboard."""
+    contest = contest_managed_get(request.user, slug, contest_detail_queryset(request.user))
+    return render(
+        request,
+        "judging/organizer_contest.html",
+        {
+            "contest": contest,
+            "season": contest_steps(contest),
+            "dashboard": contest_dashboard(contest),
+        },
+    )
 
 
 @login_required
@@ -42,6 +64,7 @@ def results_manage(request, slug):
             "live": publication_live(contest),
             "scheduled_for": contest.publication_scheduled_for,
             "ready": season.ready_to_publish,
+            "primary": season.current.key if season.current else "",
         },
     )
 

@@ -13,7 +13,7 @@ from contests.models import Contest, Division
 from contests.permissions import organizes_q
 from core.actors import is_system
 from core.errors import NotFound, ValidationFailed
-from submissions.enums import ConsentKind, FileStatus
+from submissions.enums import ConsentKind, EntryStatus, FileStatus
 from submissions.models import Consent, Entry, EntryFile, TeamMember
 from submissions.permissions import entry_deadline_open, entry_editable_by_entrant
 
@@ -42,17 +42,32 @@ def entry_by_receipt(user, contest: Contest, receipt: str, *, field: str = "entr
     return entry
 
 
+SCREENING_STATUS = {  # the screening state a filter asks for → the status that holds it
+    "pending": EntryStatus.SUBMITTED,
+    "eligible": EntryStatus.ELIGIBLE,
+    "ineligible": EntryStatus.INELIGIBLE,
+}
+
+
 def entries_filter(
-    qs: QuerySet[Entry], *, contest: str = "", division: str = "", status: str = ""
+    qs: QuerySet[Entry],
+    *,
+    contest: str = "",
+    division: str = "",
+    status: str = "",
+    screening: str = "",
 ) -> QuerySet[Entry]:
     """The entry list's filters, for the organizer's page and the API alike: a contest by slug,
-    a division by code, a status; an empty value does not filter."""
+    a division by code, a status, a screening state (``pending``: submitted, not screened yet;
+    ``eligible``; ``ineligible``); an empty or unknown value does not filter."""
     if contest:
         qs = qs.filter(contest__slug=contest)
     if division:
         qs = qs.filter(division__code=division)
     if status:
         qs = qs.filter(status=status)
+    if screening in SCREENING_STATUS:
+        qs = qs.filter(status=SCREENING_STATUS[screening])
     return qs
 
 

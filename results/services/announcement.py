@@ -136,7 +136,11 @@ def publications_due(*, now: datetime | None = None) -> list[Job]:
             jobs.append(
                 job_start(
                     "results.tasks.publication_scheduled",
-                    {"contest_id": contest.pk, "user_id": contest.publication_scheduled_by_id},
+                    {
+                        "contest_id": contest.pk,
+                        "user_id": contest.publication_scheduled_by_id,
+                        "due": now.isoformat(),
+                    },
                     started_by=contest.publication_scheduled_by,
                     contest=contest,
                 )
@@ -144,16 +148,18 @@ def publications_due(*, now: datetime | None = None) -> list[Job]:
     return jobs
 
 
-def publication_scheduled_run(*, contest_id: int, user_id: int | None) -> str:
-    """The job: publish if the schedule still stands and is due; a refusal (the allocation
-    changed, the contest was unpublished meanwhile…) cancels the schedule on the record, so
-    the organizer's checklist says why nothing went out. Returns what happened."""
+def publication_scheduled_run(*, contest_id: int, user_id: int | None, due: str = "") -> str:
+    """The job: publish if the schedule still stands and was due when the job was queued
+    (``due``; a cancelled or moved schedule is not); a refusal (the allocation changed, the
+    contest was unpublished meanwhile…) cancels the schedule on the record, so the organizer's
+    checklist says why nothing went out. Returns what happened."""
     user = actor_get(user_id)
+    due_at = datetime.fromisoformat(due) if due else timezone.now()
     try:
         with transaction.atomic():
             contest = Contest.objects.select_for_update().get(pk=contest_id)
             when = contest.publication_scheduled_for
-            if when is None or when > timezone.now():
+            if when is None or when > due_at:
                 return "not_due"
             results_publish(user=user, contest=contest, scheduled=True)
     except DomainError as error:

@@ -115,10 +115,13 @@ def allocation_compute(*, user, contest: Contest) -> Allocation:
         remainder=result.remainder,
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
-    if contest.publication_scheduled_for is not None:  # what was previewed has changed
-        when = contest.publication_scheduled_for
-        contest.publication_scheduled_for, contest.publication_scheduled_by = None, None
-        contest.save(update_fields=["publication_scheduled_for", "publication_scheduled_by"])
+    when = Contest.objects.filter(pk=contest.pk).values_list(
+        "publication_scheduled_for", flat=True
+    )[0]
+    if when is not None:  # what was previewed has changed: the schedule goes
+        Contest.objects.filter(pk=contest.pk).update(
+            publication_scheduled_for=None, publication_scheduled_by=None
+        )
         audit_record(
             actor=user,
             action="results.schedule_cancel",

@@ -80,8 +80,15 @@ def allocation_compute(*, user, contest: Contest) -> Allocation:
             result = engine.prizes_allocate_by_division(
                 {d: ranked.get(d, []) for d in tiers}, tiers
             )
-    except engine.PrizeError as exc:
-        raise ValidationFailed(exc.message, code=exc.code, detail=exc.detail) from exc
+    except engine.PrizeError as exc:  # the engine speaks English; people read their language
+        message = (
+            _("The final ranking is not consistent: compute it again.")
+            if exc.code == "invalid_ranking"
+            else _("The prize tiers cannot be allocated: check their codes, counts and amounts.")
+        )
+        raise ValidationFailed(
+            message, code=exc.code, detail={**exc.detail, "reason": exc.message}
+        ) from exc
     codes = {r["entry_id"]: r["entry_code"] for r in ranking.rows}
     english = {
         (t.division.code if t.division else None, t.code): t.name_en

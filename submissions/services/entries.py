@@ -374,6 +374,16 @@ def _missing(entry: Entry) -> dict:
     return missing
 
 
+def _missing_text(missing: dict) -> str:
+    """What is missing in words (the detail's codes are for clients)."""
+    words = [str(FileSlot(s).label) for s in missing.get("files", [])]
+    words += [str(ConsentKind(k).label) for k in missing.get("consents", [])]
+    text = str(IncompleteEntry.default_message)
+    if not words:
+        return text
+    return text + " " + _("Missing: %(what)s.") % {"what": ", ".join(words)}
+
+
 def blind_code_new(track: str) -> str:
     """A random code judges see instead of the receipt number (which leaks entry order)."""
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -400,7 +410,7 @@ def entry_submit(*, user, entry: Entry, now: datetime | None = None) -> Entry:
         raise EntryLocked()
     missing = _missing(entry)
     if missing:
-        raise IncompleteEntry(detail=missing)
+        raise IncompleteEntry(_missing_text(missing), detail=missing)
     if entry.contest.track == Track.DRAWING:
         consent = entry.consents.get(kind=ConsentKind.GUARDIAN)
         if consent.verified_at is None:

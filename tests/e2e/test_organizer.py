@@ -22,6 +22,7 @@ from demo.judging import DEMO_JUDGING
 from tests.conftest import client_for
 from tests.e2e.conftest import (
     DEMO_PASSWORD,
+    SHOTS,
     demo_seed,
     final_round_ready,
     login,
@@ -33,6 +34,13 @@ from tests.e2e.test_guardian import ko
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
+def part(locator, name: str) -> None:
+    """A screenshot of one part of the page (the README shows these)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    locator.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
 REASON = "심사위원 한 분이 입원하여 채점표 4장을 받을 수 없습니다"
 OWES = re.compile(r"심사위원 \d+명이 채점표 \d+장을 아직 제출하지 않았습니다")
 
@@ -42,7 +50,7 @@ def test_organizer_season_from_judging_to_publication(page, settings):
     demo_seed(proposals=2, drawings=6, judges=6)
     showcase = Contest.objects.get(slug=DEMO_JUDGING)
     organizer = User.objects.get(username="organizer")
-    prelim = showcase.rounds.get(code="prelim")
+    prelim, final = showcase.rounds.get(code="prelim"), showcase.rounds.get(code="final")
     manage = f"/contests/{showcase.slug}/manage/"
 
     # The checklist: submissions and assignment done, the preliminary round being judged.
@@ -53,7 +61,8 @@ def test_organizer_season_from_judging_to_publication(page, settings):
     expect(current).to_contain_text(OWES)
     expect(page.locator(".step-done .step-title").first).to_be_visible()
     assert page.locator(".steps .button.primary, .steps button.primary").count() == 1
-    shot(page, "organizer-steps")
+    shot(page, "organizer-contest")
+    part(page.locator("nav.steps"), "organizer-steps")
     page.set_viewport_size({"width": 375, "height": 812})
     assert no_page_scroll(page)
     shot(page, "organizer-steps-mobile")
@@ -63,10 +72,10 @@ def test_organizer_season_from_judging_to_publication(page, settings):
     page.goto(f"{manage}results/")
     publish = page.get_by_role("link", name=ko("Preview the publication"))
     expect(publish).not_to_have_class(re.compile("primary"))
-    publish.click()
-    expect(page.locator(".messages")).to_contain_text(OWES)
+    publish.click()  # the final round has not even started: the refusal names it
+    expect(page.locator(".messages")).to_contain_text(f"{final.name_ko} 심사가 끝나야 합니다")
     refused = client_for(organizer).post(f"/api/v1/contests/{showcase.slug}/publish/")
-    assert refused.status_code == 409 and refused.json()["code"] == "scorecards_outstanding"
+    assert refused.status_code == 409 and refused.json()["code"] == "judging_incomplete"
 
     # Remind the judges from the checklist.
     page.goto(manage)
@@ -100,7 +109,6 @@ def test_organizer_season_from_judging_to_publication(page, settings):
     calendar_all_rounds_open(showcase, now=timezone.now())
     final_round_ready(showcase, organizer)
     page.reload()
-    final = showcase.rounds.get(code="final")
     page.locator(f"#round-{final.pk}").get_by_role("button", name=ko("Compute ranking")).click()
     expect(page.locator(".messages")).to_be_visible()
     page.get_by_role("button", name=ko("Compute final ranking")).click()
@@ -111,7 +119,8 @@ def test_organizer_season_from_judging_to_publication(page, settings):
     expect(facts.locator(".reasons")).to_be_visible()  # why money is unallocated
     page.get_by_role("button", name=ko("Approve allocation")).click()
     expect(page.locator(".messages")).to_contain_text(ko("Allocation approved."))
-    shot(page, "organizer-allocation")
+    shot(page, "organizer-results")
+    part(page.locator("section#final"), "organizer-allocation")
 
     # The preview: the public page as it will look, the letters, the early warning; confirm.
     preview = page.get_by_role("link", name=ko("Preview and publish the results"))

@@ -16,8 +16,7 @@ def site_url_public(app_configs, **kwargs):
         return []
     return [
         Warning(
-            f"SITE_URL is {settings.SITE_URL!r}: the links in e-mails would point at this "
-            "machine.",
+            f"SITE_URL is {settings.SITE_URL!r}: the links in e-mails would point at this machine.",
             hint="Set SITE_URL to the site's public address, e.g. https://contest.example.kr.",
             id="gongmo.W001",
         )

@@ -129,7 +129,7 @@ def round_views(contest: Contest, season) -> list[RoundView]:
 
 def final_view(contest: Contest) -> dict | None:
     snap = latest_ranking(contest, None)
-    if snap is None:
+    if snap is None or not snap.rows:
         return None
     names = {d.code: d.name for d in contest.divisions.all()}
     rounds = list(contest.rounds.order_by("order"))

@@ -125,7 +125,9 @@ def _submissions_step(contest: Contest, state: PhaseState, counts: dict, urls) -
     return step
 
 
-def _screening_step(counts: dict, urls, started: bool) -> Step:
+def _screening_step(counts: dict, urls, deadline_passed: bool) -> Step:
+    """Screening is the organizer's work while entries come in; after the deadline it never
+    blocks the season (unscreened entries are judged like eligible ones), it only says so."""
     step = Step("screening", _("Eligibility screening"))
     pending = counts.get(EntryStatus.SUBMITTED, 0)
     eligible = counts.get(EntryStatus.ELIGIBLE, 0)
@@ -134,19 +136,20 @@ def _screening_step(counts: dict, urls, started: bool) -> Step:
         step.done.append(
             _("%(ok)d eligible, %(no)d ineligible") % {"ok": eligible, "no": ineligible}
         )
+    step.state = CURRENT if pending and not deadline_passed else DONE
     if pending:
-        step.missing.append(
-            ngettext("%(n)d entry not screened yet", "%(n)d entries not screened yet", pending)
-            % {"n": pending}
-        )
-        step.actions.append(
-            StepAction(
-                _("Screen the entries"), f"{urls['entries']}?screening=pending", primary=True
+        waiting = ngettext(
+            "%(n)d entry not screened yet", "%(n)d entries not screened yet", pending
+        ) % {"n": pending}
+        if step.state == DONE:
+            step.done.append(
+                waiting + " — " + _("Unscreened entries are judged like eligible ones.")
             )
+        else:
+            step.missing.append(waiting)
+        step.actions.append(
+            StepAction(_("Screen the entries"), f"{urls['entries']}?screening=pending")
         )
-    step.state = CURRENT if pending and not started else DONE
-    if pending and started:
-        step.missing.append(_("Unscreened entries are judged like eligible ones."))
     return step
 
 
@@ -276,10 +279,7 @@ def contest_steps(contest: Contest) -> Season:
     counts = _counts(contest)
     urls = _urls(contest)
     steps = [_submissions_step(contest, state, counts, urls)]
-    started = any(rs.facts.assigned for rs in state.rounds)
-    steps.append(_screening_step(counts, urls, started or not state.deadline_passed))
-    if not state.deadline_passed:
-        steps[-1].state = DONE if not counts.get(EntryStatus.SUBMITTED) else CURRENT
+    steps.append(_screening_step(counts, urls, state.deadline_passed))
     prev_done = state.deadline_passed
     for i, rs in enumerate(state.rounds):
         rnd = rs.round

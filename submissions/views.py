@@ -253,7 +253,8 @@ def organizer_entries(request, slug):
             "screenable": SCREENABLE,
             "filters": filters,
             "filtered": any(filters.values()),
-            "screening_open": phase_allows(contest, Action.ENTRY_SCREEN),
+            "screening_open": phase_allows(contest, Action.ENTRY_SCREEN)
+            and any(e.status in SCREENABLE for e in entries),
             "phase": contest_phase(contest),
         },
     )

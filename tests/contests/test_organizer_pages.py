@@ -19,6 +19,12 @@ from tests.contests.conftest import phase_set
 
 pytestmark = pytest.mark.django_db
 
+# session, user, contest, organizer check; the phase's facts (5), the allocation, the winners'
+# entries with members, consents and files, the letters' entries with members, rankings
+PREVIEW_QUERIES = 21
+# session, user, contest, organizer check, the page of entries (+ members, consents, files),
+# counts, divisions, the phase
+ENTRIES_QUERIES = 11
 HASH = re.compile(r"\b[0-9a-f]{64}\b")
 SKIP = {"script", "style"}
 
@@ -179,3 +185,30 @@ def test_the_entry_page_shows_the_team_to_its_organizers(world):
         assert member.email in html and member.phone in html and member.name in html
     assert "현재" in html and "심사 중" in html  # the screening state: being judged already
     assert 'name="eligible"' not in html  # the screening form only where it applies
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_the_preview_page_queries_do_not_grow(world, django_assert_num_queries, n):
+    contest = world["contest"]
+    contest.prize_tiers.update(count=n)
+    contest.budget = 3_000_000
+    contest.save()
+    phase_set(world, "approved")
+    client = Client()
+    client.force_login(world["organizer"])
+    url = f"/contests/{contest.slug}/manage/results/preview/"
+    with django_assert_num_queries(PREVIEW_QUERIES):
+        response = client.get(url)
+    assert len(response.context["winners"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_the_entries_page_queries_do_not_grow(world, django_assert_num_queries, n):
+    phase_set(world, "open")
+    Entry.objects.filter(pk__in=[e.pk for e in world["entries"][n:]]).delete()
+    client = Client()
+    client.force_login(world["organizer"])
+    url = f"/contests/{world['contest'].slug}/manage/entries/"
+    with django_assert_num_queries(ENTRIES_QUERIES):
+        response = client.get(url)
+    assert len([e for e in response.context["entries"] if e.status != "draft"]) == n

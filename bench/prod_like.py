@@ -163,7 +163,7 @@ def score_round(base: str, judges: list[str], round_id: int) -> int:
     return scored
 
 
-def smoke(base: str, seed: dict) -> None:
+def smoke(base: str, seed: dict, close_submissions=lambda slug: None) -> None:
     anon = Api(base)
     health = anon.call("GET", "/healthz")
     check(health["status"] == "ok", health)
@@ -217,6 +217,7 @@ def smoke(base: str, seed: dict) -> None:
         submitted = student.call("POST", f"/api/v1/entries/{entry['id']}/submit/")
         check(submitted["receipt_number"], submitted)
     log("3 teams registered, uploaded to S3 (presigned POST) and submitted")
+    close_submissions(slug)  # time passes: judging starts after the deadline (contests.phases)
 
     org = login(base, "organizer", PASSWORD)
     r1, r2 = seed["r1"], seed["r2"]
@@ -304,7 +305,13 @@ def main() -> int:
             try:
                 with server.Gunicorn(env, timeout=60) as gunicorn:
                     log(f"gunicorn {gunicorn.workers} workers on {gunicorn.url}, S3 mode, Celery")
-                    smoke(gunicorn.url, seed)
+                    smoke(
+                        gunicorn.url,
+                        seed,
+                        lambda slug: server.run_json(
+                            env, "bench.http_seed", "close-submissions", slug
+                        ),
+                    )
             except BaseException:
                 for p in procs:
                     print(f"--- {p.name} log (last lines) ---\n{p.tail()}", file=sys.stderr)

@@ -15,7 +15,6 @@ urlpatterns = [
         name="judge-recuse",
     ),
     path("judging/files/<str:token>/", views.judge_file, name="judge-file"),
-    path("contests/<slug:slug>/manage/", views.organizer_contest, name="organizer-contest"),
     path(
         "contests/<slug:slug>/manage/rounds/<id:round_id>/",
         views.organizer_round,

@@ -13,7 +13,7 @@ from contests.models import Contest, Division
 from contests.permissions import is_contest_organizer, organizes_q
 from core.actors import is_system
 from core.errors import NotFound, ValidationFailed
-from submissions.enums import INACTIVE_STATUSES, ConsentKind, FileStatus
+from submissions.enums import INACTIVE_STATUSES, ConsentKind, EntryStatus, FileStatus
 from submissions.models import Child, Consent, Entry, EntryFile, TeamMember
 from submissions.permissions import entry_deadline_open, entry_editable_by_entrant
 
@@ -42,26 +42,37 @@ def entry_by_receipt(user, contest: Contest, receipt: str, *, field: str = "entr
     return entry
 
 
+SCREENING_STATUS = {  # the screening state a filter asks for → the status that holds it
+    "pending": EntryStatus.SUBMITTED,
+    "eligible": EntryStatus.ELIGIBLE,
+    "ineligible": EntryStatus.INELIGIBLE,
+}
+
+
 def entries_filter(
     qs: QuerySet[Entry],
     *,
     contest: str = "",
     division: str = "",
     status: str = "",
+    screening: str = "",
     duplicate: str = "",
     user=None,
 ) -> QuerySet[Entry]:
     """The entry list's filters, for the organizer's page and the API alike: a contest by slug,
-    a division by code, a status, ``duplicate`` ("1"): possible duplicates only (see
+    a division by code, a status, a screening state (``pending``: submitted, not screened yet;
+    ``eligible``; ``ineligible``), ``duplicate`` ("1"): possible duplicates only (see
     ``possible_duplicate``; only in contests ``user`` organizes — an entrant filtering their
     own entries must not learn that another family entered a child of the same name and
-    birthday). An empty value does not filter."""
+    birthday). An empty or unknown value does not filter."""
     if contest:
         qs = qs.filter(contest__slug=contest)
     if division:
         qs = qs.filter(division__code=division)
     if status:
         qs = qs.filter(status=status)
+    if screening in SCREENING_STATUS:
+        qs = qs.filter(status=SCREENING_STATUS[screening])
     if duplicate.lower() in ("1", "true", "yes", "on"):
         if not (is_system(user) or getattr(user, "is_superuser", False)):
             qs = qs.filter(contest__in=Contest.objects.filter(organizes_q(user)).values("pk"))

@@ -12,10 +12,18 @@ from django.views.decorators.http import require_POST
 
 from contests.enums import Track
 from contests.permissions import is_contest_organizer
+from contests.phases import Action, contest_phase, phase_allows
 from contests.selectors import contest_detail_queryset, contest_managed_get, contests_visible_to
 from core.errors import DomainError, NotFound, ValidationFailed
 from core.http import error_text, refusals_to
+from submissions.enums import EntryStatus
 from submissions.forms import DrawingEntryForm, TeamEntryForm, form_add_domain_error
+from submissions.overview import (
+    SCREENABLE,
+    counts_table,
+    organizer_previews,
+    screening_choices,
+)
 from submissions.permissions import (
     entry_deadline_open,
     entry_editable_by_entrant,
@@ -25,7 +33,6 @@ from submissions.selectors import (
     entries_filter,
     entries_visible_to,
     entries_with_details,
-    entry_counts,
     entry_get_visible,
     entry_possible_duplicates,
     possible_duplicate,
@@ -38,6 +45,7 @@ from submissions.services.members import (
     member_invitation_get,
     member_invite,
 )
+from submissions.services.screening import entries_screen
 from submissions.services.verification import (
     TooManyCodes,
     guardian_code_send,
@@ -45,6 +53,8 @@ from submissions.services.verification import (
     guardian_verified_at,
 )
 from submissions.slots import slot_guides
+
+LIST_LIMIT = 500  # entries the organizer's page lists; the filters narrow the rest
 
 
 def _form_class(contest):
@@ -135,7 +145,8 @@ def entry_detail(request, entry_id):
         {
             "entry": entry,
             "is_owner": is_owner,
-            "is_organizer": is_contest_organizer(request.user, entry.contest),
+            "is_organizer": (organizer := is_contest_organizer(request.user, entry.contest)),
+            "previews": organizer_previews(entry) if organizer else [],
             "editable": is_owner and open_ and entry_editable_by_entrant(entry),
             "can_withdraw": is_owner and entry_withdrawable(entry),
             "slots": (guides := slot_guides(entry.contest.track)),
@@ -297,32 +308,66 @@ def verify(request):
     return response
 
 
+ENTRY_FILTERS = ("division", "status", "screening", "duplicate")  # entries_filter keywords
+
+
 @login_required
 def organizer_entries(request, slug):
+    """The contest's entries: counts in words, filters, and screening several at once."""
     contest = contest_managed_get(request.user, slug)
-    division, status = request.GET.get("division", ""), request.GET.get("status", "")
-    duplicate = request.GET.get("duplicate", "")
-    qs = entries_filter(
-        entries_visible_to(request.user, contest),
-        division=division,
-        status=status,
-        duplicate=duplicate,
-        user=request.user,
+    if request.method == "POST" and request.POST.get("action") == "screen":
+        return _screen_many(request, contest)
+    filters = {k: request.GET.get(k, "") for k in ENTRY_FILTERS}
+    qs = entries_filter(entries_visible_to(request.user, contest), **filters, user=request.user)
+    entries = list(
+        entries_with_details(qs)
+        .annotate(possible_duplicate=possible_duplicate())
+        .order_by("-created_at")[:LIST_LIMIT]
     )
-    entries = entries_with_details(qs).annotate(possible_duplicate=possible_duplicate())
     return render(
         request,
         "submissions/organizer_entries.html",
         {
             "contest": contest,
-            "entries": entries.order_by("-created_at")[:500],
-            "counts": entry_counts(contest),
+            "entries": entries,
+            "matched": qs.count() if len(entries) == LIST_LIMIT else len(entries),
+            "limit": LIST_LIMIT,
+            "counts": counts_table(contest),
             "divisions": contest.divisions.all(),
-            "division": division,
-            "status": status,
-            "duplicate": bool(duplicate),
+            "statuses": EntryStatus.choices,
+            "screenings": screening_choices(),
+            "screenable": SCREENABLE,
+            "filters": filters,
+            "filtered": any(filters.values()),
+            "screening_open": phase_allows(contest, Action.ENTRY_SCREEN)
+            and any(e.status in SCREENABLE for e in entries),
+            "phase": contest_phase(contest),
         },
     )
+
+
+def _screen_many(request, contest):
+    back = request.get_full_path()
+    try:
+        report = entries_screen(
+            user=request.user,
+            contest=contest,
+            entry_ids=request.POST.getlist("entry"),
+            eligible=request.POST.get("eligible") == "1",
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as error:
+        if isinstance(error, NotFound):
+            raise
+        messages.error(request, error_text(error))
+        return redirect(back)
+    text = _("Screening saved for %(n)d entries.") % {"n": len(report.screened)}
+    if report.skipped:
+        text += " " + _("Not screened (already being judged, or not submitted): %(list)s") % {
+            "list": ", ".join(report.skipped)
+        }
+    messages.success(request, text)
+    return redirect(back)
 
 
 @login_required

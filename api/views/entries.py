@@ -20,7 +20,11 @@ from api.entry_serializers import (
     entry_rows,
 )
 from api.throttling import UploadSlotThrottle
+from contests.permissions import is_contest_organizer
+from contests.phases import outcome_visible
 from contests.selectors import contests_visible_to
+from submissions.enums import EntryStatus
+from submissions.permissions import OUTCOME_STATUSES
 from submissions.selectors import (
     entries_filter,
     entries_for_list,
@@ -36,8 +40,19 @@ from submissions.services.members import member_confirm, member_invitation_get, 
 from submissions.services.verification import guardian_code_send, guardian_code_verify
 
 
+def _for_viewer(user, contest, row: dict, organizes: dict) -> dict:
+    """An entrant reads advancement and awards only from publication on (DOMAIN §2); the
+    contest's organizers read the status as it is. Asks who organizes only when it matters."""
+    if row["status"] not in OUTCOME_STATUSES or outcome_visible(contest):
+        return row
+    if contest.pk not in organizes:
+        organizes[contest.pk] = is_contest_organizer(user, contest)
+    return row if organizes[contest.pk] else {**row, "status": EntryStatus.IN_JUDGING}
+
+
 def _entry_response(user, entry_id, code=status.HTTP_200_OK) -> Response:
-    return Response(EntrySerializer(entry_get_visible(user, entry_id)).data, status=code)
+    entry = entry_get_visible(user, entry_id)
+    return Response(_for_viewer(user, entry.contest, EntrySerializer(entry).data, {}), status=code)
 
 
 class ContestEntriesView(APIView):
@@ -73,7 +88,12 @@ class EntryListView(generics.ListAPIView):
         """Rows from plain values, built directly; ``EntrySerializer`` stays the declared shape
         of each row (and of the schema), and tests hold the two equal."""
         rows = entry_rows_complete(self.paginate_queryset(self.get_queryset()))
-        return self.get_paginated_response(entry_rows(rows))
+        organizes: dict = {}
+        data = [
+            _for_viewer(request.user, row["contest"], out, organizes)
+            for row, out in zip(rows, entry_rows(rows), strict=True)
+        ]
+        return self.get_paginated_response(data)
 
 
 class EntryDetailView(APIView):

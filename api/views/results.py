@@ -2,6 +2,7 @@
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -14,7 +15,7 @@ from contests.models import Contest
 from contests.selectors import contest_managed_get, contests_visible_to, round_managed_get
 from core.errors import NotFound
 from core.models import Job
-from results.exports import EXPORTS, table_bytes
+from results.exports import EXPORTS, export_bytes
 from results.selectors import public_winner, results_public
 from results.services import publication, rankings
 
@@ -43,6 +44,14 @@ def _contest(user, slug) -> Contest:
 
 class MethodSerializer(serializers.Serializer):
     method = serializers.CharField(required=False, allow_blank=True, default="")
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text="Rank although judges still owe scorecards: why (recorded, shown with the "
+        "ranking). Without it such a ranking is refused with 409 scorecards_outstanding.",
+    )
 
 
 class RoundRankingView(APIView):
@@ -63,7 +72,10 @@ class RoundRankingView(APIView):
         payload = MethodSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         snap = rankings.ranking_start(
-            user=request.user, round=rnd, method=payload.validated_data["method"] or None
+            user=request.user,
+            round=rnd,
+            method=payload.validated_data["method"] or None,
+            override_reason=payload.validated_data["override_reason"],
         )
         if isinstance(snap, Job):
             return job_accepted(snap)
@@ -194,8 +206,9 @@ class ExportView(APIView):
         contest = contest_managed_get(request.user, slug)
         if name not in EXPORTS:
             raise NotFound()
-        rows, columns = EXPORTS[name](contest)
-        data = table_bytes(rows, columns, fmt)
+        lang = request.query_params.get("lang", "")  # headers and names: Korean, or ?lang=en
+        with translation.override(lang if lang in ("ko", "en") else translation.get_language()):
+            data = export_bytes(contest, name, fmt)
         content_type = (
             "text/csv; charset=utf-8"
             if fmt == "csv"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from contests.models import Contest, Round
 from contests.permissions import organizer_required
+from contests.phases import Action, phase_allows, phase_require
 from core.actors import SYSTEM
 from core.audit import audit_record
 from core.errors import NotFound
@@ -46,7 +47,10 @@ def queue_order(judge_id: int, entry_id, round_id: int) -> int:
 
 
 def _inputs(rnd: Round):
-    entries = list(round_entries(rnd).select_related("child", "division"))
+    entries = round_entries(rnd).select_related("child", "division")
+    if rnd.order == 1:  # an entry whose own extension still runs is not judged yet
+        entries = entries.exclude(extension_until__gt=timezone.now())
+    entries = list(entries)
     panel = list(PanelMember.objects.filter(round=rnd).select_related("judge"))
     judges = [m.judge for m in panel]
     conflicts = conflict_pairs(rnd.contest, entries, judges)
@@ -69,6 +73,7 @@ def assignment_start(*, user, round: Round, seed: int = 0) -> AssignmentSummary 
     (the job runs ``judges_assign`` as ``user``). The page and the API both start here."""
     rnd = Round.objects.select_related("contest").get(pk=round.pk)
     organizer_required(user, rnd.contest)
+    phase_require(rnd.contest, Action.ASSIGN, round=rnd)
     if round_is_large(rnd):
         return job_start(
             "judging.tasks.round_assign",
@@ -87,6 +92,7 @@ def judges_assign(*, user, round: Round, seed: int = 0) -> AssignmentSummary:
     round that lacks them, keeping every other pair."""
     rnd = Round.objects.select_for_update().select_related("contest").get(pk=round.pk)
     organizer_required(user, rnd.contest)
+    phase_require(rnd.contest, Action.ASSIGN, round=rnd)
     return _assign(user, rnd, seed, apply_declarations=True)
 
 
@@ -135,10 +141,12 @@ def _assign(actor, rnd: Round, seed: int, *, apply_declarations: bool) -> Assign
         if (e, j) not in have
     ]
     Assignment.objects.bulk_create(new, batch_size=5000)
-    if rnd.order == 1:
-        round_entries(rnd).exclude(status=EntryStatus.IN_JUDGING).update(
-            status=EntryStatus.IN_JUDGING
-        )
+    if rnd.order == 1:  # the entries now assigned are being judged (never before the deadline)
+        assigned = Assignment.objects.filter(round=rnd, recused_at__isnull=True)
+        Entry.objects.filter(
+            pk__in=assigned.values("entry_id"),
+            status__in=(EntryStatus.SUBMITTED, EntryStatus.ELIGIBLE),
+        ).update(status=EntryStatus.IN_JUDGING)
     summary = AssignmentSummary(
         assigned=len(new),
         total=len(result.pairs),
@@ -293,6 +301,7 @@ def assignment_recuse(*, user, assignment_id, reason: str) -> list[str]:
         )
     except (Assignment.DoesNotExist, ValueError) as exc:
         raise NotFound() from exc
+    phase_require(assignment.round.contest, Action.RECUSE, round=assignment.round)
     if Scorecard.objects.filter(
         round_id=assignment.round_id,
         entry_id=assignment.entry_id,
@@ -314,7 +323,10 @@ def assignment_recuse(*, user, assignment_id, reason: str) -> list[str]:
 
 def assignments_release_conflicted(*, actor, contest: Contest, judge) -> None:
     """After a conflict an organizer records (or an entry named), take away the judge's
-    unsubmitted assignments it forbids and find other judges for them."""
+    unsubmitted assignments it forbids and find other judges for them (only once assignments
+    may change: never while submissions are open)."""
+    if not phase_allows(contest, Action.ASSIGN):
+        return
     for rnd in Round.objects.filter(contest=contest):
         held = Assignment.objects.filter(round=rnd, judge=judge, recused_at__isnull=True)
         if not held.exists():

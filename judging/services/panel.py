@@ -7,6 +7,7 @@ from accounts.enums import Role
 from accounts.models import User
 from contests.models import Contest, Round
 from contests.permissions import is_contest_organizer, organizer_required
+from contests.phases import Action, phase_require
 from core.audit import audit_record
 from core.errors import NotFound, ValidationFailed
 from judging.enums import ConflictKind
@@ -28,6 +29,7 @@ def panel_member_add(
     *, user, round: Round, judge: User, max_load: int | None = None
 ) -> PanelMember:
     organizer_required(user, round.contest)
+    phase_require(round.contest, Action.PANEL_EDIT)
     if judge.role != Role.JUDGE:
         raise ValidationFailed(_("Only judge accounts can sit on a panel."), code="not_a_judge")
     member, created = PanelMember.objects.update_or_create(
@@ -71,6 +73,7 @@ def conflict_declare(
         organizer_required(user, contest)
     elif judge.role != Role.JUDGE and not is_contest_organizer(user, contest):
         raise NotFound()  # only judges declare their own conflicts (entrants: nothing here)
+    phase_require(contest, Action.CONFLICT_RECORD)
     if entry is None and not institution.strip():
         raise ValidationFailed(detail={"institution": [_("Name an entry or an institution.")]})
     if entry is not None and entry.contest_id != contest.pk:

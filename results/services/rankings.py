@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from contests.models import Contest, Round
 from contests.permissions import organizer_required
+from contests.phases import Action, RoundFacts
 from core.audit import audit_record
 from core.errors import ValidationFailed
 from core.models import Job
@@ -24,6 +25,7 @@ from judging.models import Score
 from judging.selectors import round_is_large
 from results import ranking as engine
 from results.models import RankingSnapshot
+from results.season import season_require
 from submissions.enums import EntryStatus
 from submissions.models import Entry
 
@@ -100,27 +102,55 @@ def _settings(rnd: Round, method: str | None) -> engine.RankingSettings:
 
 
 @transaction.atomic
-def ranking_start(*, user, round: Round, method: str | None = None) -> RankingSnapshot | Job:
+def ranking_start(
+    *, user, round: Round, method: str | None = None, override_reason: str = ""
+) -> RankingSnapshot | Job:
     """Rank the round now, or, for a round larger than ``settings.BACKGROUND_THRESHOLD``,
-    queue it as a background job of the round's contest (an unknown method is refused at once
-    either way). The page and the API both start here."""
+    queue it as a background job of the round's contest (an unknown method, or scorecards
+    outstanding without ``override_reason``, is refused at once either way). The page and the
+    API both start here."""
     rnd = Round.objects.select_related("contest").get(pk=round.pk)
     organizer_required(user, rnd.contest)
+    season_require(rnd.contest, Action.RANK, round=rnd, override_reason=override_reason)
     _settings(rnd, method)
     if round_is_large(rnd):
         return job_start(
             "results.tasks.round_rank",
-            {"round_id": rnd.pk, "user_id": user.pk, "method": method},
+            {
+                "round_id": rnd.pk,
+                "user_id": user.pk,
+                "method": method,
+                **({"override_reason": override_reason} if override_reason else {}),
+            },
             started_by=user,
             contest=rnd.contest,
         )
-    return ranking_compute(user=user, round=rnd, method=method)
+    return ranking_compute(user=user, round=rnd, method=method, override_reason=override_reason)
+
+
+def _override(facts: RoundFacts, reason: str) -> dict | None:
+    """What a ranking with scorecards outstanding records: the reason and who owed what."""
+    if not facts.outstanding_total:
+        return None
+    return {
+        "reason": reason.strip(),
+        "outstanding": facts.outstanding_total,
+        "judges": [{"name": name, "outstanding": n} for name, n in facts.outstanding],
+    }
 
 
 @transaction.atomic
-def ranking_compute(*, user, round: Round, method: str | None = None) -> RankingSnapshot:
+def ranking_compute(
+    *, user, round: Round, method: str | None = None, override_reason: str = ""
+) -> RankingSnapshot:
+    """Rank the round's submitted scorecards. Refused (``scorecards_outstanding``, with the
+    count per judge) while a judge owes a scorecard, unless ``override_reason`` says why the
+    organizer ranks without it: the snapshot then records the reason and who owed what, and
+    every screen and the export show it."""
     rnd = Round.objects.select_related("contest").get(pk=round.pk)
     organizer_required(user, rnd.contest)
+    state = season_require(rnd.contest, Action.RANK, round=rnd, override_reason=override_reason)
+    override = _override(state.round_state(rnd).facts, override_reason)
     frame = scores_frame(rnd)
     if frame.empty:
         raise _refused(engine.RankingRefused("no_scores", "no submitted scorecards"))
@@ -146,6 +176,7 @@ def ranking_compute(*, user, round: Round, method: str | None = None) -> Ranking
             "method": settings.method,
             "tie_break": list(settings.tie_break),
             "per_division": settings.per_division,
+            **({"override": override} if override else {}),
         },
         inputs_sha256=result.inputs_sha256,
         rows=_records(result, codes),
@@ -165,7 +196,9 @@ def ranking_compute(*, user, round: Round, method: str | None = None) -> Ranking
             "method": settings.method,
             "inputs_sha256": result.inputs_sha256,
             "entries": len(snapshot.rows),
+            **({"override": override} if override else {}),
         },
+        reason=override["reason"] if override else "",
     )
     return snapshot
 
@@ -180,6 +213,7 @@ def round_advance(*, user, round: Round) -> list[str]:
 
     rnd = Round.objects.select_related("contest").get(pk=round.pk)
     organizer_required(user, rnd.contest)
+    season_require(rnd.contest, Action.ADVANCE, round=rnd)
     if rnd.advance_count is None and rnd.advance_percent is None:
         raise ValidationFailed(_("This round has no advancement rule."), code="no_advancement")
     snapshot = latest_ranking(rnd.contest, rnd)
@@ -218,6 +252,7 @@ def final_ranking_compute(*, user, contest: Contest) -> RankingSnapshot:
     entries, ties broken by the last round's tie-break chain, per division if it ranks so."""
 
     organizer_required(user, contest)
+    season_require(contest, Action.FINAL_RANK)
     weighted = [r for r in contest.rounds.order_by("order") if r.weight > 0]
     if not weighted:
         raise ValidationFailed(_("No round carries weight in the final score."), code="no_weights")

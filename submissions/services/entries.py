@@ -15,6 +15,7 @@ from accounts.enums import Role
 from contests.enums import Track
 from contests.models import Contest, Division
 from contests.permissions import is_contest_organizer
+from contests.phases import Action, phase_require
 from core.audit import audit_record
 from core.errors import NotFound, ValidationFailed
 from core.tasks import run_after_commit
@@ -23,6 +24,7 @@ from submissions.consents import ALLOWED_BY_TRACK, CONSENT_VERSIONS, REQUIRED_BY
 from submissions.enums import (
     ENTRANT_EDITABLE,
     INACTIVE_STATUSES,
+    SCREENED,
     ConsentKind,
     EntryStatus,
     FileSlot,
@@ -33,12 +35,15 @@ from submissions.errors import (
     EntryLocked,
     IncompleteEntry,
     IneligibleAge,
-    SubmissionsClosed,
     VerificationRequired,
     WrongRole,
 )
 from submissions.models import Child, Consent, Entry, ReceiptCounter
-from submissions.permissions import entry_deadline_open, entry_withdrawable, is_entry_owner
+from submissions.permissions import (
+    entry_deadline_require,
+    entry_withdrawable,
+    is_entry_owner,
+)
 from submissions.services.files import entry_files_delete
 from submissions.services.members import MemberInput, members_set
 from submissions.services.seal import entry_seal_compute
@@ -191,8 +196,7 @@ def _validate(
 
 
 def _check_open(entry: Entry) -> None:
-    if not entry_deadline_open(entry):
-        raise SubmissionsClosed()
+    entry_deadline_require(entry, Action.ENTRY_EDIT)
     if entry.status not in ENTRANT_EDITABLE:
         raise EntryLocked()
 
@@ -238,9 +242,7 @@ def entry_create(*, user, contest: Contest, data: EntryInput) -> Entry:
     expected_role = Role.STUDENT if contest.track == Track.SMART_CITY else Role.GUARDIAN
     if user.role != expected_role:
         raise WrongRole()
-    probe = Entry(contest=contest)
-    if not entry_deadline_open(probe):
-        raise SubmissionsClosed()
+    phase_require(contest, Action.ENTRY_CREATE)
     _errors, division = _validate(contest, data, creating=True)
     child = None
     if contest.track == Track.DRAWING:
@@ -374,6 +376,16 @@ def _missing(entry: Entry) -> dict:
     return missing
 
 
+def _missing_text(missing: dict) -> str:
+    """What is missing in words (the detail's codes are for clients)."""
+    words = [str(FileSlot(s).label) for s in missing.get("files", [])]
+    words += [str(ConsentKind(k).label) for k in missing.get("consents", [])]
+    text = str(IncompleteEntry.default_message)
+    if not words:
+        return text
+    return text + " " + _("Missing: %(what)s.") % {"what": ", ".join(words)}
+
+
 def blind_code_new(track: str) -> str:
     """A random code judges see instead of the receipt number (which leaks entry order)."""
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -393,15 +405,14 @@ def entry_submit(*, user, entry: Entry, now: datetime | None = None) -> Entry:
     entry = Entry.objects.select_for_update().select_related("contest").get(pk=entry.pk)
     if not is_entry_owner(user, entry):
         raise NotFound()
-    if entry.status == EntryStatus.SUBMITTED:
+    if entry.status in (EntryStatus.SUBMITTED, *SCREENED):
         return entry  # a double click is not an error
-    if not entry_deadline_open(entry, now=now):
-        raise SubmissionsClosed()
+    entry_deadline_require(entry, Action.ENTRY_SUBMIT, now=now)
     if entry.status != EntryStatus.DRAFT:
         raise EntryLocked()
     missing = _missing(entry)
     if missing:
-        raise IncompleteEntry(detail=missing)
+        raise IncompleteEntry(_missing_text(missing), detail=missing)
     if entry.contest.track == Track.DRAWING:
         consent = entry.consents.get(kind=ConsentKind.GUARDIAN)
         if consent.verified_at is None:
@@ -454,6 +465,7 @@ def entry_withdraw(*, user, entry: Entry) -> Entry:
         raise NotFound()
     if entry.status == EntryStatus.WITHDRAWN:
         return entry
+    entry_deadline_require(entry, Action.ENTRY_WITHDRAW)
     if not entry_withdrawable(entry):
         raise EntryLocked(_("Judging has started; the entry can no longer be withdrawn."))
     before = entry.status
@@ -485,6 +497,7 @@ def _organizer_entry(user, entry: Entry) -> Entry:
 def entry_screen(*, user, entry: Entry, eligible: bool, reason: str = "") -> Entry:
     """Eligibility screening: eligible, or ineligible with a reason the entrant will read."""
     entry = _organizer_entry(user, Entry.objects.select_for_update().get(pk=entry.pk))
+    phase_require(entry.contest, Action.ENTRY_SCREEN)
     if entry.status not in (EntryStatus.SUBMITTED, EntryStatus.ELIGIBLE, EntryStatus.INELIGIBLE):
         raise EntryLocked(_("Only submitted entries can be screened."))
     reason = (reason or "").strip()
@@ -510,6 +523,7 @@ def entry_screen(*, user, entry: Entry, eligible: bool, reason: str = "") -> Ent
 def entry_extension_grant(*, user, entry: Entry, until: datetime, reason: str) -> Entry:
     """One entrant gets more time (e.g. after a documented technical failure); recorded."""
     entry = _organizer_entry(user, Entry.objects.select_for_update().get(pk=entry.pk))
+    phase_require(entry.contest, Action.EXTENSION_GRANT)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(detail={"reason": [_("Record why the extension is granted.")]})

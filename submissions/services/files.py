@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contests.enums import Track
+from contests.phases import Action
 from core.errors import Conflict as DomainConflict
 from core.errors import NotFound, ValidationFailed
 from core.storage.objectstore import (
@@ -28,7 +29,7 @@ from core.storage.objectstore import (
 )
 from core.tasks import run_after_commit
 from submissions.enums import EntryStatus, FileSlot, FileStatus
-from submissions.errors import EntryLocked, IncompleteEntry, SubmissionsClosed
+from submissions.errors import EntryLocked, IncompleteEntry
 from submissions.inspection import (
     SLOT_RULES,
     SLOTS_BY_TRACK,
@@ -37,7 +38,11 @@ from submissions.inspection import (
     file_inspect,
 )
 from submissions.models import Entry, EntryFile
-from submissions.permissions import entry_deadline_open, entry_editable_by_entrant, is_entry_owner
+from submissions.permissions import (
+    entry_deadline_require,
+    entry_editable_by_entrant,
+    is_entry_owner,
+)
 from submissions.services.seal import entry_reseal
 
 TICKET_SECONDS = 600  # presigned POSTs expire within 10 minutes (DOMAIN §10)
@@ -52,8 +57,7 @@ def file_key(entry: Entry, file_id: uuid.UUID, name: str = "original") -> str:
 def _check_entrant(user, entry: Entry) -> None:
     if not is_entry_owner(user, entry):
         raise NotFound()
-    if not entry_deadline_open(entry):
-        raise SubmissionsClosed()
+    entry_deadline_require(entry, Action.ENTRY_UPLOAD)
     if not entry_editable_by_entrant(entry):
         raise EntryLocked()
 

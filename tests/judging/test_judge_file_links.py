@@ -17,7 +17,7 @@ from django.test import Client
 from judging.models import Assignment, PanelMember
 from judging.services.assignment import judges_assign
 from tests.conftest import client_for
-from tests.factories import demo_world_make, user_make
+from tests.factories import demo_world_make, judging_open, user_make
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +34,7 @@ def link(storage, organizer):
     """A judge's link to a drawing's re-encoded copy, with the world it lives in. The demo is
     made inside the storage mode under test, so its copies are stored there."""
     _smart, drawing = demo_world_make(proposals=1, drawings=4)
+    judging_open(_smart, drawing)  # the deadline passed: judging may start (phases)
     drawing.organizers.add(organizer)
     prelim = drawing.rounds.get(code="prelim")
     for i in range(3):

@@ -40,7 +40,7 @@ from judging.models import Assignment, Conflict, PanelMember
 from judging.services.assignment import judges_assign
 from judging.services.scoring import scorecard_save
 from submissions.models import Entry, EntryFile
-from tests.factories import contest_make, demo_world_make, user_make
+from tests.factories import contest_make, demo_world_make, judging_open, user_make
 
 CAST = [
     "organizer",  # organizer of this contest
@@ -132,6 +132,9 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("organizer-results", "POST"): "200 404 404 404 404 404 404 404 404 302",
     ("organizer-results-action", "GET"): "405 405 405 405 405 405 405 405 405 302",
     ("organizer-results-action", "POST"): "302 404 404 404 404 404 404 404 404 302",
+    # the publication's preview: refused (a message on the results page) before the review
+    ("organizer-results-preview", "GET"): "302 404 404 404 404 404 404 404 404 302",
+    ("organizer-results-preview", "POST"): "404 404 404 404 404 404 404 404 404 302",
     ("set_language", "GET"): "302 302 302 302 302 302 302 302 302 302",
     ("set_language", "POST"): "302 302 302 302 302 302 302 302 302 302",
     ("api-register", "POST"): "400 400 400 400 400 400 400 400 400 400",
@@ -141,18 +144,19 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("api-contest-detail", "GET"): "200 200 200 200 200 200 200 200 200 200",
     ("api-verify-send", "POST"): "202 202 202 202 202 202 202 202 202 401",
     ("api-verify-confirm", "POST"): "400 400 400 400 400 400 400 400 400 401",
-    # the drawing contest takes guardians only; others: 403 wrong_role (the contest is public)
-    ("api-contest-entries", "POST"): "403 403 403 403 403 403 403 400 400 401",
+    # the drawing contest takes guardians only; others: 403 wrong_role (the contest is public);
+    # its deadline has passed (judging): guardians 403 submissions_closed
+    ("api-contest-entries", "POST"): "403 403 403 403 403 403 403 403 403 401",
     ("api-entry-list", "GET"): "200 200 200 200 200 200 200 200 200 401",
     ("api-entry-detail", "GET"): "200 404 404 404 404 404 404 200 404 401",
-    ("api-entry-detail", "PATCH"): "404 404 404 404 404 404 404 409 404 401",
-    # organizers see the entry but never upload to it; the owner's entry is locked in judging
-    ("api-upload-request", "POST"): "404 404 404 404 404 404 404 409 404 401",
-    ("api-upload-complete", "POST"): "404 404 404 404 404 404 404 409 404 401",
+    ("api-entry-detail", "PATCH"): "404 404 404 404 404 404 404 403 404 401",
+    # organizers see the entry but never upload to it; the owner's: the deadline has passed (403)
+    ("api-upload-request", "POST"): "404 404 404 404 404 404 404 403 404 401",
+    ("api-upload-complete", "POST"): "404 404 404 404 404 404 404 403 404 401",
     ("api-entry-file", "GET"): "200 404 404 404 404 404 404 200 404 401",
-    ("api-entry-file", "DELETE"): "404 404 404 404 404 404 404 409 404 401",
-    ("api-entry-submit", "POST"): "404 404 404 404 404 404 404 409 404 401",
-    ("api-entry-withdraw", "POST"): "404 404 404 404 404 404 404 409 404 401",
+    ("api-entry-file", "DELETE"): "404 404 404 404 404 404 404 403 404 401",
+    ("api-entry-submit", "POST"): "404 404 404 404 404 404 404 403 404 401",
+    ("api-entry-withdraw", "POST"): "404 404 404 404 404 404 404 403 404 401",
     # screening is the organizer's; this entry is already being judged (409)
     ("api-entry-screen", "POST"): "409 404 404 404 404 404 404 404 404 401",
     ("api-entry-extension", "POST"): "200 404 404 404 404 404 404 404 404 401",
@@ -169,12 +173,12 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("api-round-panel", "POST"): "400 404 404 404 404 404 404 404 404 401",
     ("api-contest-conflicts", "POST"): "201 404 201 201 201 404 404 404 404 401",
     ("api-judges-import", "POST"): "200 404 404 404 404 404 404 404 404 401",
-    ("api-round-rankings", "POST"): "400 404 404 404 404 404 404 404 404 401",
+    ("api-round-rankings", "POST"): "409 404 404 404 404 404 404 404 404 401",
     ("api-round-advance", "POST"): "400 404 404 404 404 404 404 404 404 401",
-    ("api-final-ranking", "POST"): "400 404 404 404 404 404 404 404 404 401",
-    ("api-allocation", "POST"): "400 404 404 404 404 404 404 404 404 401",
-    ("api-allocation-approve", "POST"): "400 404 404 404 404 404 404 404 404 401",
-    ("api-publish", "POST"): "400 404 404 404 404 404 404 404 404 401",
+    ("api-final-ranking", "POST"): "409 404 404 404 404 404 404 404 404 401",
+    ("api-allocation", "POST"): "409 404 404 404 404 404 404 404 404 401",
+    ("api-allocation-approve", "POST"): "409 404 404 404 404 404 404 404 404 401",
+    ("api-publish", "POST"): "409 404 404 404 404 404 404 404 404 401",
     ("api-unpublish", "POST"): "400 404 404 404 404 404 404 404 404 401",
     ("api-results", "GET"): "404 404 404 404 404 404 404 404 404 404",
     ("api-export", "GET"): "200 404 404 404 404 404 404 404 404 401",
@@ -261,6 +265,7 @@ def world(django_db_setup, django_db_blocker):
 
 def build_world() -> dict:
     smart, drawing = demo_world_make(proposals=2, drawings=3)
+    judging_open(drawing)  # entered while open; judged after the deadline (contests.phases)
     organizer = user_make(Role.ORGANIZER, is_staff=True)
     smart.organizers.add(organizer)
     drawing.organizers.add(organizer)

@@ -1,11 +1,19 @@
 """Reads of results: the live publication and its winners as the public sees them."""
 
+from collections.abc import Callable
+
+from django.db.models.fields.json import KT
+from django.urls import reverse
 from django.utils.translation import get_language, gettext
 
+from contests.enums import PUBLIC_STATUSES
 from contests.models import Contest
 from core.errors import NotFound
 from core.storage.objectstore import object_url
 from results.models import Publication
+
+# The two sizes of a published drawing: a stable app URL names one, a signed URL serves it.
+DRAWING_SIZES = {"preview": "preview_key", "thumbnail": "thumbnail_key"}
 
 
 def publication_live(contest: Contest) -> Publication | None:
@@ -21,10 +29,25 @@ def results_public(contest: Contest) -> Publication:
     return live
 
 
-def public_winner(w: dict) -> dict:
-    """A winner row as the public sees it, in the reader's language; drawings only through
-    short-lived signed URLs. The frozen row keeps both languages (publishing from an English
-    screen must not put English names on the Korean page)."""
+def publication_public_get(*, slug: str) -> Publication | None:
+    """The live publication of the public contest ``slug``, its contest joined and its winners
+    not loaded (read them with :func:`public_winners` only when no cached copy answers): the
+    one query of a cached public results response. None when there is none — the caller then
+    takes the ordinary path (a 404, or an organizer looking at a draft contest)."""
+    return (
+        Publication.objects.live()
+        .filter(contest__slug=slug, contest__status__in=PUBLIC_STATUSES)
+        .select_related("contest")
+        .defer("winners")
+        .first()
+    )
+
+
+def public_winner(w: dict, *, drawing_url: Callable[[str], str]) -> dict:
+    """A winner row as the public sees it, in the reader's language. The frozen row keeps both
+    languages (publishing from an English screen must not put English names on the Korean page).
+    A consented drawing is named by ``drawing_url(size)``: a stable app URL that redirects to a
+    short-lived signed one (:func:`public_drawing_url`), so that the row can be cached."""
     english = (get_language() or "ko").startswith("en")
     row = {k: w.get(k) for k in ("title", "amount", "joint")}
     row["tier"] = w.get("tier_en") if english and w.get("tier_en") else w.get("tier")
@@ -37,16 +60,39 @@ def public_winner(w: dict) -> dict:
     if "school" in w:
         row["school"] = w["school"] or None
     if w.get("preview_key"):
-        row["image_url"] = object_url(
-            key=w["preview_key"],
-            filename="winner.jpg",
-            as_attachment=False,
-            content_type="image/jpeg",
-        )
-        row["thumbnail_url"] = object_url(
-            key=w["thumbnail_key"],
-            filename="winner-thumb.jpg",
-            as_attachment=False,
-            content_type="image/jpeg",
-        )
+        row["image_url"] = drawing_url("preview")
+        row["thumbnail_url"] = drawing_url("thumbnail")
     return row
+
+
+def public_winners(publication: Publication) -> list[dict]:
+    """The publication's winners as the public sees them, drawings by their stable URLs
+    (``/contests/<slug>/results/<publication>/<n>/<size>/``): the same bytes for every reader
+    of one language, so a page or JSON built from them can be cached for the publication's
+    life."""
+    slug = publication.contest.slug
+
+    def urls(n: int):
+        return lambda size: reverse("contest-results-drawing", args=[slug, publication.pk, n, size])
+
+    return [public_winner(w, drawing_url=urls(n)) for n, w in enumerate(publication.winners)]
+
+
+def public_drawing_url(*, slug: str, publication_id: int, index: int, size: str) -> str:
+    """A short-lived signed URL of the ``index``-th winner's drawing in the live publication
+    ``publication_id`` of the public contest ``slug``, at ``size``; NotFound when the drawing
+    is not public (unpublished, superseded, no consent, no such winner or size). One query."""
+    field = DRAWING_SIZES.get(size)
+    if field is None or index < 0:
+        raise NotFound()
+    key = (
+        Publication.objects.live()
+        .filter(pk=publication_id, contest__slug=slug, contest__status__in=PUBLIC_STATUSES)
+        .values_list(KT(f"winners__{index}__{field}"), flat=True)
+        .first()
+    )
+    if not key:
+        raise NotFound()
+    return object_url(
+        key=key, filename=f"winner-{size}.jpg", as_attachment=False, content_type="image/jpeg"
+    )

@@ -62,6 +62,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     # results are public only once published
     ("contest-results", "GET"): "404 404 404 404 404 404 404 404 404 404",
     ("contest-results", "POST"): "404 404 404 404 404 404 404 404 404 404",
+    ("contest-results-drawing", "GET"): "404 404 404 404 404 404 404 404 404 404",
+    ("contest-results-drawing", "POST"): "405 405 405 405 405 405 405 405 405 405",
     ("login", "GET"): "200 200 200 200 200 200 200 200 200 200",
     ("login", "POST"): "200 200 200 200 200 200 200 200 200 200",
     ("login", "PUT"): "200 200 200 200 200 200 200 200 200 200",
@@ -320,6 +322,9 @@ def build_world() -> dict:
         "name": "rankings",
         "fmt": "csv",
         "job_id": str(job.pk),
+        "publication": "1",
+        "n": "0",
+        "size": "preview",
     }
     return {"users": users, "html": html, "api": api, "kwargs": kwargs, "entry": entry}
 

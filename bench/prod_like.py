@@ -8,8 +8,9 @@ copies → assign → judges score → rank → advance → round 2 → final ra
 approve → publish → public results, and /healthz. Everything is stopped on the way out
 (``finally``, also on Ctrl-C or a failure). Exit status 0 when the smoke test passes.
 
-Needs redis-server (Debian: ``apt-get install redis-server``) and PostgreSQL; DATABASE_URL
-defaults to postgres://gongmo:gongmo@127.0.0.1:5432/gongmo (a role that may CREATE DATABASE).
+Needs redis-server (Debian: ``apt-get install redis-server``) and PostgreSQL, found as the
+benchmarks find it (``bench.server.postgres_url``: DATABASE_URL, else
+postgres://gongmo:gongmo@127.0.0.1:5432/gongmo, a role that may CREATE DATABASE).
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ from PIL import Image, ImageDraw
 
 from bench import server
 
-DEFAULT_DB = "postgres://gongmo:gongmo@127.0.0.1:5432/gongmo"
 PASSWORD = "prod-like-" + uuid.uuid4().hex[:12]
 UNIVERSITIES = ["서울대학교", "KAIST", "부산대학교"]
 
@@ -51,30 +51,6 @@ def check(condition: object, context: object) -> None:
 
 def log(message: str) -> None:
     print(f"[prod-like {time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def _pg_ready() -> bool:
-    ready = shutil.which("pg_isready") or "/usr/bin/pg_isready"
-    return subprocess.run([ready, "-q", "-h", "127.0.0.1"], check=False).returncode == 0  # noqa: S603
-
-
-def ensure_postgres() -> None:
-    """Start the local cluster (Debian's pg_ctlcluster) when it is installed but stopped."""
-    if _pg_ready():
-        return
-    clusters, ctl = shutil.which("pg_lsclusters"), shutil.which("pg_ctlcluster")
-    if clusters and ctl:
-        listed = subprocess.run(  # noqa: S603 (a system tool, fixed arguments)
-            [clusters, "--no-header"], capture_output=True, text=True, check=False
-        ).stdout.split()
-        if len(listed) >= 2:
-            log(f"starting PostgreSQL cluster {listed[0]} {listed[1]}")
-            subprocess.run([ctl, listed[0], listed[1], "start"], check=False)  # noqa: S603
-    for _ in range(30):
-        if _pg_ready():
-            return
-        time.sleep(1)
-    raise SystemExit("PostgreSQL is not answering on 127.0.0.1:5432")
 
 
 class Proc:
@@ -251,10 +227,12 @@ def smoke(base: str, seed: dict) -> None:
 
 
 def main() -> int:
-    base_url = os.environ.get("DATABASE_URL") or DEFAULT_DB
     if not shutil.which("redis-server"):
         raise SystemExit("redis-server is missing (Debian: apt-get install redis-server)")
-    ensure_postgres()
+    try:
+        base_url = server.postgres_url()  # starts the local cluster when it is stopped
+    except server.PostgresUnavailable as exc:
+        raise SystemExit(str(exc)) from exc
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
     started = time.monotonic()

@@ -33,6 +33,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.translation import get_language
 
 from results.models import Publication
+from results.selectors import publication_version
 
 CACHE_SECONDS = 24 * 3600  # how long a cached copy of a live publication is kept
 CDN_SECONDS = 60  # how long a CDN may serve the JSON without asking again
@@ -43,8 +44,7 @@ VARY = ("Accept-Language", "Cookie")  # the language comes from the header or th
 
 
 def version(publication: Publication) -> str:
-    """What changes whenever the public results change: a new publication is a new row."""
-    return f"{publication.pk}.{publication.published_at.timestamp():.6f}"
+    return publication_version(publication.pk, publication.published_at)
 
 
 def cached_bytes(key: str, build: Callable[[], bytes]) -> tuple[bytes, str]:
@@ -57,10 +57,10 @@ def cached_bytes(key: str, build: Callable[[], bytes]) -> tuple[bytes, str]:
     return hit
 
 
-def json_key(publication: Publication, request: HttpRequest) -> str:
+def json_key(version: str, request: HttpRequest) -> str:
     """The JSON holds absolute URLs of the drawings, so the site's origin is part of the key."""
     origin = request.build_absolute_uri("/")
-    return f"results:json:{version(publication)}:{get_language()}:{origin}"
+    return f"results:json:{version}:{get_language()}:{origin}"
 
 
 def public_json(request: HttpRequest, body: bytes, etag: str) -> HttpResponse:

@@ -17,7 +17,12 @@ from core.errors import NotFound
 from core.models import Job
 from results import public_cache
 from results.exports import EXPORTS, table_bytes
-from results.selectors import public_winners, publication_public_get, results_public
+from results.selectors import (
+    public_winners,
+    publication_public_get,
+    publication_public_version,
+    results_public,
+)
 from results.services import publication, rankings
 
 ROW_FIELDS = ("rank", "entry_code", "division", "score", "n_judges")
@@ -198,17 +203,23 @@ class ResultsView(APIView):
         }
     )
     def get(self, request, slug):
-        live = publication_public_get(slug=slug)
-        if live is None:  # nothing public: a 404, or an organizer looking at a draft contest's
+        found = publication_public_version(slug=slug)  # the one query of a cached answer
+        if found is None:  # nothing public: a 404, or an organizer looking at a draft contest's
             contest = _contest(request.user, slug)
             live = results_public(contest)
             live.contest = contest
             response = HttpResponse(_results_json(request, live), content_type="application/json")
             response["Cache-Control"] = "private, no-store"
             return response
-        body, etag = public_cache.cached_bytes(
-            public_cache.json_key(live, request), lambda: _results_json(request, live)
-        )
+        pk, version = found
+
+        def build() -> bytes:
+            live = publication_public_get(slug=slug, pk=pk)
+            if live is None:  # unpublished since the version was read
+                raise NotFound()
+            return _results_json(request, live)
+
+        body, etag = public_cache.cached_bytes(public_cache.json_key(version, request), build)
         return public_cache.public_json(request, body, etag)
 
 

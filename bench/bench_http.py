@@ -7,7 +7,8 @@ with 25 assignments each, 1,000 submitted drawings, 200 guardians with a draft).
 it on 127.0.0.1 with ``bench.settings`` (production settings, DEBUG off, persistent database
 connections, plus the bench-only bare endpoints of ``bench/urls.py``) and 2 × cores + 1 sync
 workers. The load comes from a second process (``bench.loadgen``): fixed concurrency, a
-warm-up, then a fixed time per scenario, in this order:
+warm-up, then a fixed time per scenario, in three rounds of (a shared machine drifts; every
+round measures each endpoint beside its baseline, and the median round is reported):
 
 * ``bare_read`` — GET a DRF endpoint with token auth and one small query;
 * ``bare_write`` — POST a JSON body to a DRF endpoint with token auth that stores it with one
@@ -19,20 +20,20 @@ warm-up, then a fixed time per scenario, in this order:
 * ``entry_list`` — GET entries/?contest=… as the organizer (a page of 50 of 1,200 entries) —
   against the bare read;
 * ``public_results`` — GET contests/{slug}/results/ anonymously after publication, served from
-  the cache (results/public_cache.py) — against the bare read;
-* ``bare_write_again``, ``bare_read_again`` — the baselines once more: each ratio's baseline is
-  the mean of its two runs, so a drift of the shared machine during the run shows.
+  the cache (results/public_cache.py) — against the bare read.
 
 Then ``ceiling``: a WSGI app answering two bytes without Django (``bench/trivial_wsgi.py``) under
 the same gunicorn — the most any endpoint can reach here, reported against the bare read.
 
-ratio = requests/s of the endpoint ÷ requests/s of its baseline. PostgreSQL comes from
+ratio = requests/s of the endpoint ÷ requests/s of its baseline in the same round, the median
+over the rounds (value and baseline: the median requests/s). PostgreSQL comes from
 ``bench.server.postgres_url`` (started if stopped). Run: ``python -m bench.bench_http``.
 """
 
 from __future__ import annotations
 
 import json
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -41,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script,
 
 from bench import server
 
-DURATION, WARMUP, CONCURRENCY = 10.0, 2.0, 8
+DURATION, WARMUP, CONCURRENCY, ROUNDS = 5.0, 1.0, 8, 3
 # endpoint → (its baseline, target ratio or None)
 BASELINES = {
     "scorecard_submit": ("bare_write", 0.8),
@@ -118,9 +119,12 @@ def scenarios(data: dict) -> list[dict]:
             {"path": f"/api/v1/entries/?contest={data['drawing']}", "headers": org}]},
         {"name": "public_results", "requests": [
             {"path": f"/api/v1/contests/{data['smart']}/results/"}]},
-        {**bare_write, "name": "bare_write_again"},
-        {**bare_read, "name": "bare_read_again"},
     ]  # fmt: skip
+
+
+def rounds(plan: list[dict]) -> list[dict]:
+    """The scenarios ROUNDS times over, named ``name#round``."""
+    return [{**s, "name": f"{s['name']}#{r}"} for r in range(ROUNDS) for s in plan]
 
 
 def _load(url: str, env: dict, plan: list[dict]) -> dict:
@@ -147,54 +151,57 @@ def measure(base_url: str) -> tuple[dict, dict]:
         server.manage(env, "migrate", "--verbosity", "0")
         data = server.run_json(env, "bench.http_seed", "http")
         with server.Gunicorn(env) as gunicorn:
-            results = _load(gunicorn.url, env, scenarios(data))
+            results = _load(gunicorn.url, env, rounds(scenarios(data)))
             facts = {"workers": gunicorn.workers, "rss": gunicorn.peak_rss_mb()}
         with server.Gunicorn(env, app="bench.trivial_wsgi:application") as trivial:
             ceiling = [{"name": "ceiling", "requests": [{"path": "/api/v1/contests/"}]}]
-            results.update(_load(trivial.url, env, ceiling))
+            results.update(_load(trivial.url, env, rounds(ceiling)))
         return results, facts
 
 
 def summarize(results: dict, facts: dict) -> dict:
-    baselines = {}
-    for name in ("bare_read", "bare_write"):
-        first, again = results[name], results[f"{name}_again"]
-        baselines[name] = {
-            "rps": (first["rps"] + again["rps"]) / 2,
-            "p95_ms": (first["p95_ms"] + again["p95_ms"]) / 2,
-            "runs": (first["rps"], again["rps"]),
-        }
     for name, r in results.items():
         if r["errors"]:
             raise RuntimeError(f"{name}: {r['errors']} errors, statuses {r['statuses']}")
+    by = {}  # name → one result per round
+    for key, r in results.items():
+        name, _, _round = key.partition("#")
+        by.setdefault(name, []).append(r)
+
+    def median(name: str, field: str) -> float:
+        return statistics.median(r[field] for r in by[name])
+
     setup = (
-        f"gunicorn {facts['workers']} sync workers, {CONCURRENCY} connections, "
-        f"{DURATION:.0f} s after {WARMUP:.0f} s warm-up"
+        f"gunicorn {facts['workers']} sync workers, {CONCURRENCY} connections, {ROUNDS} rounds "
+        f"of {DURATION:.0f} s after {WARMUP:.0f} s warm-up"
     )
     out = {}
     for name, (kind, target) in BASELINES.items():
-        r, base = results[name], baselines[kind]
-        first, last = base["runs"]
+        ratios = [
+            r["rps"] / b["rps"] for r, b in zip(by[name], by[kind][: len(by[name])], strict=True)
+        ]
+        spread = ", ".join(f"{x:.2f}" for x in ratios)
         out[f"http_{name}_rps"] = {
-            "value": r["rps"],
+            "value": median(name, "rps"),
             "unit": "req/s",
-            "baseline": base["rps"],
+            "baseline": median(kind, "rps"),
             "baseline_name": kind,
-            "ratio": r["rps"] / base["rps"],
+            "ratio": statistics.median(ratios),
             **({"target": target, "target_op": ">=", "target_on": "ratio"} if target else {}),
-            "p95_ms": r["p95_ms"],
-            "baseline_p95_ms": base["p95_ms"],
-            "note": f"{setup}; baseline = {kind} (first {first:.0f}, last {last:.0f} req/s)",
+            "p95_ms": median(name, "p95_ms"),
+            "baseline_p95_ms": median(kind, "p95_ms"),
+            "rounds": [round(r["rps"], 1) for r in by[name]],
+            "note": f"{setup}; baseline = {kind} in the same round; ratios by round {spread}",
         }
-    for kind, base in baselines.items():
+    for kind in ("bare_read", "bare_write"):
         out[f"http_{kind}_rps"] = {
-            "value": base["rps"],
+            "value": median(kind, "rps"),
             "unit": "req/s",
-            "baseline": base["rps"],
+            "baseline": median(kind, "rps"),
             "ratio": 1.0,
-            "p95_ms": base["p95_ms"],
-            "note": f"{BASELINE_NOTES[kind]}; mean of the first and last run "
-            f"({base['runs'][0]:.0f}, {base['runs'][1]:.0f} req/s)",
+            "p95_ms": median(kind, "p95_ms"),
+            "rounds": [round(r["rps"], 1) for r in by[kind]],
+            "note": f"{BASELINE_NOTES[kind]}; median of {ROUNDS} rounds",
         }
     return out
 

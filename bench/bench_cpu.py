@@ -72,7 +72,6 @@ def measure(base_url: str) -> dict[str, dict[str, float]]:
         with server.Gunicorn(env, workers=1) as gunicorn:
             time.sleep(0.5)
             worker = _children(gunicorn.proc.pid)
-            pg = server.postgres_pids(url)
             client = _Client(gunicorn.url)
             sent = dict.fromkeys(MEASURED, 0)
             # round-robin: a drift of the shared machine touches every endpoint alike
@@ -86,6 +85,7 @@ def measure(base_url: str) -> dict[str, dict[str, float]]:
                             sent[name] += 1
 
                     send(WARMUP)
+                    pg = server.postgres_pids(url)  # the worker's backend exists by now
                     app0, pg0 = server.cpu_seconds(worker), server.cpu_seconds(pg)
                     wall0 = time.perf_counter()
                     send(REQUESTS)

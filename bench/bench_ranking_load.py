@@ -1,8 +1,10 @@
 """Benchmark: loading 750,000 submitted scores from PostgreSQL into the ranking engine.
 
 50,000 entries × 3 judges × 5 criteria in one round (200 judges), generated in SQL inside a
-throwaway test database. Timed: ``results.services.rankings.scores_frame`` (one query, casts in
-SQL) — median of 3 — and the whole ``ranking_compute`` once (load + rank + store the snapshot).
+throwaway database of a unique name (dropped afterwards). Timed:
+``results.services.rankings.scores_frame`` (the scores as numbers in one query, each scorecard's
+entry in another, casts in SQL) — median of 3 — and the whole ``ranking_compute`` once (load +
+rank + store the snapshot).
 Baseline: a naive per-entry ORM loop (scorecards of the entry, then each one's scores, summed in
 Python) on 500 entries, scaled linearly to 50,000. ratio = value / baseline (< 1: faster).
 
@@ -14,6 +16,7 @@ import os
 import statistics
 import sys
 import time
+import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script, too
@@ -30,8 +33,13 @@ def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DJANGO_DEBUG", "1")
     import django
+    from django.db import connections
 
     django.setup()
+    # A database of its own: the default test name (test_gongmo) may be another run's, on a
+    # PostgreSQL shared with test suites, and setup_databases would drop it.
+    test = connections["default"].settings_dict.setdefault("TEST", {})
+    test["NAME"] = f"gongmo_bench_ranking_{uuid.uuid4().hex[:8]}"
 
 
 UNUSABLE = "!bench"  # Django treats a password starting with "!" as unusable

@@ -24,16 +24,23 @@ expire, and an unpublished drawing stops being served at once.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import get_template
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.translation import get_language
 
+from results import selectors
 from results.models import Publication
 from results.selectors import publication_version
+
+PAGE_TEMPLATE = "results/public.html"
 
 CACHE_SECONDS = 24 * 3600  # how long a cached copy of a live publication is kept
 CDN_SECONDS = 60  # how long a CDN may serve the JSON without asking again
@@ -43,8 +50,20 @@ PRIVATE = "private, no-cache"  # the browser keeps the page and revalidates it (
 VARY = ("Accept-Language", "Cookie")  # the language comes from the header or the cookie
 
 
+@functools.cache
+def release() -> str:
+    """A fingerprint of what the cached bytes are made with — the page's templates, the rows'
+    selectors and this module — so that a deploy changing any of them starts new entries and
+    ETags even in a shared cache (Redis) that outlives the workers. The same for every worker
+    of one deploy."""
+    sources = [get_template(name).template.source for name in ("base.html", PAGE_TEMPLATE)]
+    sources += [Path(module.__file__).read_text() for module in (selectors, sys.modules[__name__])]
+    return hashlib.sha256("\0".join(sources).encode()).hexdigest()[:8]
+
+
 def version(publication: Publication) -> str:
-    return publication_version(publication.pk, publication.published_at)
+    """The key of a publication's cached copies: its version, and this deploy's release."""
+    return f"{publication_version(publication.pk, publication.published_at)}.{release()}"
 
 
 def cached_bytes(key: str, build: Callable[[], bytes]) -> tuple[bytes, str]:
@@ -60,7 +79,7 @@ def cached_bytes(key: str, build: Callable[[], bytes]) -> tuple[bytes, str]:
 def json_key(version: str, request: HttpRequest) -> str:
     """The JSON holds absolute URLs of the drawings, so the site's origin is part of the key."""
     origin = request.build_absolute_uri("/")
-    return f"results:json:{version}:{get_language()}:{origin}"
+    return f"results:json:{version}.{release()}:{get_language()}:{origin}"
 
 
 def public_json(request: HttpRequest, body: bytes, etag: str) -> HttpResponse:

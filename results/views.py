@@ -155,7 +155,7 @@ def public_results(request, slug: str):
         return not_modified
     response = render(
         request,
-        "results/public.html",
+        public_cache.PAGE_TEMPLATE,
         {
             "contest": live.contest,
             "published_at": live.published_at,

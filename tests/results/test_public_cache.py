@@ -10,8 +10,11 @@ bytes never carry a signature that could expire.
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
+from results import public_cache
 from results.services.publication import results_publish, results_unpublish
 from submissions.models import Entry
 from tests.conftest import client_for
@@ -235,3 +238,19 @@ def test_page_languages_are_separate_entries(published):
 
     assert "대상" in korean and "Grand prize" not in korean
     assert "Grand prize" in english
+
+
+def test_a_deploy_that_changes_the_templates_or_code_starts_new_entries(published, monkeypatch):
+    anon = Client()
+    anon.get(API)
+    anon.get(PAGE)
+    assert len(public_cache.release()) == 8
+
+    monkeypatch.setattr(public_cache, "release", lambda: "nextrel0")  # as after a deploy
+    with CaptureQueriesContext(connection) as json_queries:
+        assert anon.get(API).status_code == 200
+    with CaptureQueriesContext(connection) as page_queries:
+        assert Client().get(PAGE).status_code == 200
+
+    assert len(json_queries) > 1  # rebuilt: the old entry is not served by the new code
+    assert len(page_queries) > 1

@@ -9,7 +9,9 @@ read them (``/contests/<slug>/results/`` and ``GET /api/v1/contests/<slug>/resul
   and the language. Unpublishing or republishing changes what that query finds, so it shows at
   once in every worker with any cache backend, the per-process default included; old entries
   are never read again and expire.
-* answer ``If-None-Match`` with ``304 Not Modified``.
+* answer ``If-None-Match`` with ``304 Not Modified``;
+* carry :func:`release` in keys and ETags: a deploy that changes the templates or the code
+  making the bytes never serves an old copy from a shared cache.
 
 The JSON is the same bytes for everybody: strong ETag (its SHA-256) and ``Cache-Control:
 public, max-age=0, s-maxage=60`` — a CDN or proxy keeps it a minute, browsers revalidate (304).

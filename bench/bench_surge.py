@@ -63,17 +63,25 @@ def _surge(env: dict, url: str, guardians: list[dict], image: str, offset: int) 
         return server.run_json(env, "bench.loadgen", "surge", spec.name, timeout=240)
 
 
-def _cpu(gunicorn: server.Gunicorn, pg: list[int]) -> dict[str, float]:
-    """CPU seconds so far of each party: the app's workers, PostgreSQL (this database's backends
-    and the writers), moto (threads of this process, whose main thread only waits), and the
-    load generator (a child process, counted once it has ended)."""
+def _cpu(gunicorn: server.Gunicorn, database_url: str) -> dict:
+    """CPU so far of each party: the app's workers and PostgreSQL (this database's backends and
+    the writers) per process, moto (threads of this process, whose main thread only waits),
+    and the load generator (a child process, counted once it has ended)."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
-        "app": server.cpu_seconds(gunicorn.worker_pids()),
-        "postgres": server.cpu_seconds(pg),
+        "app": server.cpu_by_pid(gunicorn.worker_pids()),
+        "postgres": server.cpu_by_pid(server.postgres_pids(database_url)),
         "moto": time.process_time(),
         "loadgen": children.ru_utime + children.ru_stime,
     }
+
+
+def _spent(before: dict, after: dict) -> dict[str, float]:
+    spent = {}
+    for k, now in after.items():
+        is_per_process = isinstance(now, dict)
+        spent[k] = server.cpu_spent(before[k], now) if is_per_process else now - before[k]
+    return spent
 
 
 def measure(base_url: str) -> dict:
@@ -101,13 +109,11 @@ def measure(base_url: str) -> dict:
                 "guardians"
             ]
             with server.Gunicorn(env) as gunicorn:
-                pg = server.postgres_pids(url)
 
                 def phase(part: list[dict], offset: int) -> dict:
-                    before = _cpu(gunicorn, pg)
+                    before = _cpu(gunicorn, url)
                     result = _surge(env, gunicorn.url, part, image.name, offset)
-                    after = _cpu(gunicorn, pg)
-                    return {**result, "cpu": {k: after[k] - before[k] for k in after}}
+                    return {**result, "cpu": _spent(before, _cpu(gunicorn, url))}
 
                 started = time.monotonic()
                 first = phase(guardians[:FIRST], 0)

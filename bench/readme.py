@@ -86,9 +86,11 @@ def number(value, unit: str = "", row: dict | None = None) -> str:
     if unit == "count":
         return f"{value:,.0f}"
     if unit == "1/s":
-        return f"{value:,.1f}/s"
+        return f"{value:,.0f}/s" if value >= 100 else f"{value:,.1f}/s"
     if unit == "MB":
         return f"{value:,.0f} MB"
+    if unit not in ("s", "ms") and float(value).is_integer():  # a count of something
+        return f"{value:,.0f}"
     digits = 3 if abs(value) < 1 else 2 if abs(value) < 100 else 0
     return f"{value:,.{digits}f} {unit}".rstrip()
 
@@ -118,6 +120,8 @@ def figures_table(results: dict) -> str:
         "|---|---|---|---|---|---|",
     ]
     for key, row in results.items():
+        if key.startswith("cpu_"):  # the CPU table's
+            continue
         if "skipped" in row:
             name = MODULE_NAMES.get(row.get("module"), key)
             lines.append(f"| {name} | skipped: {row['skipped']} | | | | {load(row)} |")

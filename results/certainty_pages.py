@@ -384,7 +384,7 @@ def boundaries_view(contest: Contest, allocation, names: dict) -> dict | None:
     def name(tier: dict | None) -> str:
         if tier is None:
             return _("no prize")
-        return tier["name_en"] if english else tier["name"]
+        return _short(tier["name_en"] if english else tier["name"])
 
     boundaries = []
     for b in found:

@@ -266,11 +266,12 @@ def boundaries_require(allocation: Allocation) -> None:
                 "record the judges' deliberation, before approving."
             ),
             code="boundary_unacknowledged",
-            detail={"boundaries": _boundaries_detail(contested)},
+            detail={"boundaries": boundaries_detail(contested)},
         )
 
 
-def _boundaries_detail(contested: list[Boundary]) -> list[dict]:
+def boundaries_detail(contested: list[Boundary]) -> list[dict]:
+    """The contested boundaries as data (the refusal's detail, the audit record, the API)."""
     return [
         {
             "division": b.division,
@@ -341,7 +342,7 @@ def boundaries_acknowledge(*, user, contest: Contest, decision: str, note: str) 
         after={
             "decision": decision,
             "ranking": allocation.ranking_id,
-            "boundaries": _boundaries_detail(contested),
+            "boundaries": boundaries_detail(contested),
         },
         reason=note.strip(),
     )

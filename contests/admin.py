@@ -21,7 +21,7 @@ every account; a contest's deletion would take the families' entries with it).
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -99,14 +99,22 @@ def _contest_of(obj: Model | None) -> Contest | None:
     return Contest.objects.filter(pk=contest_id).first() if contest_id else None
 
 
-def settings_refusal(obj: Model, **kwargs) -> ValidationError | None:
-    """The phase rule's refusal of a change of ``obj`` (see ``settings_change_require``)."""
+def settings_refusal(obj: Model, *, fields=(), **kwargs) -> ValidationError | None:
+    """The phase rule's refusal of a change of ``obj`` (see ``settings_change_require``): the
+    sentence for the whole form, and beside each field it names, what is wrong with it."""
     contest = _contest_of(obj)
     if contest is None:
         return None
     try:
-        settings_change_require(contest=contest, model=type(obj), **kwargs)
+        settings_change_require(contest=contest, model=type(obj), fields=fields, **kwargs)
     except DomainError as error:
+        named = {
+            name: [str(m) for m in messages]
+            for name, messages in (error.detail or {}).items()
+            if name in fields and isinstance(messages, list)
+        }
+        if named:
+            return ValidationError({NON_FIELD_ERRORS: [str(error.message)], **named})
         return _refusal(error)
     return None
 

@@ -53,8 +53,11 @@ def test_the_status_cannot_be_set_to_published_by_hand(owner, status):
     client, smart = owner
     submissions_reopen(smart)
     before = snapshot()
-    text = errors_of(contest_post(client, smart, status=status))
-    assert "결과 공개와 공개 취소는" in text
+    response = contest_post(client, smart, status=status)
+    assert "결과 공개와 공개 취소는" in errors_of(response)
+    assert "작성 중 또는 접수 중을 고르세요" in str(
+        response.context["adminform"].form["status"].errors
+    )
     assert snapshot() == before
 
 

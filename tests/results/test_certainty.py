@@ -3,10 +3,13 @@ the judges' reliability and, for the final ranking, P(tier) and the contested pr
 the allocation cannot be approved until the organizer has acknowledged those (page and API)."""
 
 import csv
+import importlib
 import io
 
 import pytest
+from django.apps import apps as django_apps
 
+from contests.models import Round
 from core.models import AuditRecord
 from judging.models import Assignment
 from judging.services.assignment import judges_assign
@@ -198,3 +201,19 @@ def test_without_resamples_nothing_is_contested(smart, organizer, settings):  # 
     )
     assert answer.json()["certainty"]["n_resamples"] == 0
     assert "rank_low" not in RankingSnapshot.objects.get().rows[0]
+
+
+MOVE = importlib.import_module("results.migrations.0003_wsce_first_rounds_calibrated")
+
+
+def test_existing_installs_move_their_unranked_first_rounds_to_calibrated(wsce, organizer):
+    track_s, drawing = wsce
+    r1, prelim = track_s.rounds.get(code="r1"), drawing.rounds.get(code="prelim")
+    Round.objects.filter(pk__in=[r1.pk, prelim.pk]).update(method="z_score")  # the old seed
+    RankingSnapshot.objects.create(contest=drawing, round=prelim, method="z_score")  # ranked
+    MOVE.forwards(django_apps, None)
+    r1.refresh_from_db(), prelim.refresh_from_db()
+    assert (r1.method, prelim.method) == ("calibrated", "z_score")  # a ranked round keeps its
+    MOVE.backwards(django_apps, None)
+    r1.refresh_from_db()
+    assert r1.method == "z_score"

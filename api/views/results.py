@@ -16,6 +16,7 @@ from core.errors import NotFound
 from core.models import Job
 from results.exports import EXPORTS, table_bytes
 from results.selectors import public_winner, results_public
+from results.selectors_after import publication_versions
 from results.services import publication, rankings
 
 ROW_FIELDS = ("rank", "entry_code", "division", "score", "n_judges")
@@ -175,7 +176,8 @@ class ResultsView(APIView):
         responses={
             200: OpenApiResponse(
                 description="{published_at, winners: [{tier, division, name, title, amount, "
-                "image_url?}]}"
+                "image_url?}], version, history: [{version, published_at, unpublished_at, "
+                "reason, appeals}]}"
             ),
             404: OpenApiResponse(description="not published"),
         }
@@ -184,7 +186,11 @@ class ResultsView(APIView):
         contest = _contest(request.user, slug)
         live = results_public(contest)
         return Response(
-            {"published_at": live.published_at, "winners": [public_winner(w) for w in live.winners]}
+            {
+                "published_at": live.published_at,
+                "winners": [public_winner(w) for w in live.winners],
+                **publication_versions(contest),
+            }
         )
 
 

@@ -16,6 +16,7 @@ from core.tasks import run_after_commit
 from results import prizes as engine
 from results.models import Allocation, Publication
 from results.selectors import publication_live
+from results.services import after_publication
 from results.services.rankings import latest_ranking
 from submissions.enums import ConsentKind, EntryStatus
 from submissions.masking import mask_name
@@ -200,6 +201,7 @@ def results_publish(*, user, contest: Contest) -> Publication:
         winners=_winners(contest, allocation),
         published_at=timezone.now(),
         published_by=user if getattr(user, "is_authenticated", False) else None,
+        **after_publication.publication_version_next(contest),
     )
     awarded = [a["entry_id"] for a in allocation.awards]
     judged = Entry.objects.filter(contest=contest, status__in=JUDGED)
@@ -207,6 +209,7 @@ def results_publish(*, user, contest: Contest) -> Publication:
     judged.exclude(pk__in=awarded).update(status=EntryStatus.NOT_AWARDED)
     contest.status = ContestStatus.PUBLISHED
     contest.save(update_fields=["status"])
+    after_publication.publication_after(user=user, publication=publication)
     audit_record(
         actor=user,
         action="results.publish",
@@ -229,6 +232,7 @@ def results_unpublish(*, user, contest: Contest, reason: str) -> None:
         raise ValidationFailed(_("Nothing is published."), code="not_published")
     live.unpublished_at, live.unpublish_reason = timezone.now(), reason.strip()
     live.save(update_fields=["unpublished_at", "unpublish_reason"])
+    after_publication.unpublication_after(user=user, publication=live)
     contest.status = ContestStatus.JUDGING
     contest.save(update_fields=["status"])
     audit_record(

@@ -1,18 +1,22 @@
 """When personal data goes (DOMAIN §10 "People"): after the appeal window of a contest's
 published results, every entry that won nothing is purged (``submissions.services.retention``
-says what that deletes and keeps). Each run that changed something leaves one audit record per
-contest; running it again changes nothing.
+says what that deletes and keeps; here the full names printed on those entries' certificates
+go too — the verification page keeps the masked name). The window runs from the contest's
+first publication (a republication after appeals does not extend it), and the purge waits
+while any appeal of the contest is open. Each run that changed something leaves one audit
+record per contest; running it again changes nothing.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
 from contests.models import Contest
 from core.audit import audit_record
-from results.models import Publication
+from results.models import Certificate, Publication
+from results.selectors_after import appeal_window_closes_at, appeals_open_exist
 from submissions.services.retention import contest_personal_data_purge
 
 
@@ -23,6 +27,7 @@ class PurgeReport:
     files: int = 0
     members: int = 0
     children: int = 0
+    certificates: int = 0
 
 
 def contests_past_appeal_window(now: datetime) -> list[tuple[Contest, Publication]]:
@@ -30,8 +35,8 @@ def contests_past_appeal_window(now: datetime) -> list[tuple[Contest, Publicatio
     due = []
     publications = Publication.objects.live().select_related("contest", "allocation")
     for publication in publications:
-        window = timedelta(days=publication.contest.appeal_window_days)
-        if publication.published_at + window <= now:
+        closes = appeal_window_closes_at(publication.contest)
+        if closes is not None and closes <= now and not appeals_open_exist(publication.contest):
             due.append((publication.contest, publication))
     return due
 
@@ -50,6 +55,13 @@ def personal_data_purge(
             counts = contest_personal_data_purge(
                 contest=contest, keep=_winner_ids(publication), dry_run=dry_run
             )
+            certificates = Certificate.objects.filter(contest=contest).exclude(
+                entry_id__in=_winner_ids(publication)
+            )
+            certificates = certificates.exclude(recipient_name="")
+            counts["certificates"] = certificates.count()
+            if not dry_run:
+                certificates.update(recipient_name="", data={})
             if not dry_run and any(counts.values()):
                 audit_record(
                     actor=actor,
@@ -65,4 +77,5 @@ def personal_data_purge(
         report.files += counts["files"]
         report.members += counts["members"]
         report.children += counts["children"]
+        report.certificates += counts["certificates"]
     return report

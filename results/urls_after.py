@@ -1,13 +1,14 @@
 """URLs of what follows publication (``results.views_after``), included by ``results.urls``."""
 
-from django.urls import path, re_path
+from django.urls import path
 
 from results import views_after as views
 
 urlpatterns = [
     path("verify/", views.verify_form, name="certificate-verify-form"),
-    # printed in the QR code as SITE_URL/verify/<serial>, with or without a trailing slash
-    re_path(r"^verify/(?P<serial>[^/]{1,80})/?$", views.verify, name="certificate-verify"),
+    # printed in the QR code as SITE_URL/verify/<serial>; typed with a trailing slash too
+    path("verify/<str:serial>", views.verify, name="certificate-verify"),
+    path("verify/<str:serial>/", views.verify, name="certificate-verify-slash"),
     path(
         "entries/<uuid:entry_id>/certificates/<str:serial>.pdf",
         views.entry_certificate,

@@ -39,9 +39,7 @@ def points(rnd, entry, judge_index: int) -> dict:
 
 def score_round(rnd, judges, *, skip=None) -> None:
     index = {j.pk: i for i, j in enumerate(judges)}
-    for a in (
-        Assignment.objects.filter(round=rnd).select_related("entry", "judge").order_by("pk")
-    ):
+    for a in Assignment.objects.filter(round=rnd).select_related("entry", "judge").order_by("pk"):
         submit = a.pk != skip
         scorecard_save(
             user=a.judge,

@@ -21,7 +21,7 @@ from results.services import certificates_issue, publication
 from submissions.models import Entry, TeamMember
 from tests.conftest import client_for
 from tests.factories import user_make
-from tests.results.after_world import publish_now, smart_world
+from tests.results.after_world import smart_world
 
 pytestmark = pytest.mark.django_db
 
@@ -56,9 +56,9 @@ def test_a_batch_issues_one_per_member_and_an_award_per_winner(
     job = issue(organizer, world["contest"], django_capture_on_commit_callbacks)
     assert Job.objects.get(pk=job["id"]).status == "done"
     assert Job.objects.get(pk=job["id"]).progress == 100
-    members = TeamMember.objects.filter(entry__contest=world["contest"], entry__status__in=(
-        "awarded", "not_awarded"
-    ))
+    members = TeamMember.objects.filter(
+        entry__contest=world["contest"], entry__status__in=("awarded", "not_awarded")
+    )
     winners = members.filter(entry__status="awarded")
     assert Certificate.objects.filter(kind="participation").count() == members.count()
     assert Certificate.objects.filter(kind="award").count() == winners.count()
@@ -137,7 +137,7 @@ def test_verification_valid_mistyped_unknown_and_revoked(issued, organizer):
     valid = page.get(f"/verify/{cert.serial}")
     html = valid.content.decode()
     assert valid.status_code == 200
-    assert "진품" in html or "genuine" in html
+    assert "진본 상장입니다." in html
     assert cert.recipient_masked in html and cert.recipient_name not in html
     assert cert.tier_name in html and issued["contest"].title_ko in html
     # as typed from paper: lower case, spaces instead of hyphens, O for 0
@@ -154,9 +154,7 @@ def test_verification_valid_mistyped_unknown_and_revoked(issued, organizer):
     unknown = serial_generate()
     missing = page.get(f"/verify/{unknown}")
     assert missing.status_code == 404
-    assert "No certificate has this serial number" in missing.content.decode() or (
-        "일련번호" in missing.content.decode()
-    )
+    assert "이 일련번호로 발급된 상장이 없습니다." in missing.content.decode()
     body = client_for(None).get(f"/api/v1/verify/{unknown}/").json()
     assert body["code"] == "certificate_unknown"
     assert page.get("/verify/not-a-serial").status_code == 404
@@ -164,7 +162,7 @@ def test_verification_valid_mistyped_unknown_and_revoked(issued, organizer):
     publication.results_unpublish(user=organizer, contest=issued["contest"], reason="정정")
     revoked = page.get(f"/verify/{cert.serial}")
     assert revoked.status_code == 200
-    assert "revoked" in revoked.content.decode() or "취소" in revoked.content.decode()
+    assert "취소된 상장입니다." in revoked.content.decode()
     assert client_for(None).get(f"/api/v1/verify/{cert.serial}/").json()["status"] == "revoked"
     # the entrant can no longer download it
     entry = cert.entry
@@ -252,7 +250,10 @@ def test_organizers_download_a_streamed_zip(issued, organizer):
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     names = archive.namelist()
     assert len(names) == Certificate.objects.count()
-    assert all(re.fullmatch(r"WSCE21-S-\d{4}-(award|participation)-WSCE21-C-[-0-9A-Z]+\.pdf", n) for n in names)
+    assert all(
+        re.fullmatch(r"WSCE21-S-\d{4}-(award|participation)-WSCE21-C-[-0-9A-Z]+\.pdf", n)
+        for n in names
+    )
     awards = client_for(organizer).get(
         f"/api/v1/contests/{contest.slug}/certificates.zip", {"kind": "award"}
     )
@@ -263,7 +264,10 @@ def test_organizers_download_a_streamed_zip(issued, organizer):
     page.force_login(organizer)
     assert page.get(f"/contests/{contest.slug}/manage/after/certificates.zip").status_code == 200
     for user in (user_make(Role.ORGANIZER), issued["entries"]["WSCE21-S-0001"].owner):
-        assert client_for(user).get(f"/api/v1/contests/{contest.slug}/certificates.zip").status_code == 404
+        assert (
+            client_for(user).get(f"/api/v1/contests/{contest.slug}/certificates.zip").status_code
+            == 404
+        )
 
 
 def test_the_design_takes_a_logo_and_refuses_what_it_cannot_print(world, organizer):
@@ -324,9 +328,7 @@ def test_the_purge_blanks_non_winners_names_but_keeps_verification(
     assert response.status_code == 404
 
 
-def test_certificate_lists_keep_their_query_count(
-    issued, organizer, django_assert_num_queries
-):
+def test_certificate_lists_keep_their_query_count(issued, organizer, django_assert_num_queries):
     entry = issued["entries"]["WSCE21-S-0001"]
     api = client_for(entry.owner)
     certs = list(Certificate.objects.filter(entry=entry).order_by("pk"))

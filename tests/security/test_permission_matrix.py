@@ -123,6 +123,34 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("organizer-results", "POST"): "200 404 404 404 404 404 404 404 404 302",
     ("organizer-results-action", "GET"): "405 405 405 405 405 405 405 405 405 302",
     ("organizer-results-action", "POST"): "302 404 404 404 404 404 404 404 404 302",
+    # after publication (DOMAIN §8). The verify page is public (no such serial here: 404, a
+    # page saying so); the rest answers only the owner or the organizer, and nothing exists
+    # before publication. Without a certificate design the ZIP and preview send the organizer
+    # back to the page with a message (302; the API: 400 certificate_design_missing).
+    ("certificate-verify-form", "GET"): "200 200 200 200 200 200 200 200 200 200",
+    ("certificate-verify-form", "POST"): "200 200 200 200 200 200 200 200 200 200",
+    ("certificate-verify", "GET"): "404 404 404 404 404 404 404 404 404 404",
+    ("certificate-verify", "POST"): "404 404 404 404 404 404 404 404 404 404",
+    ("certificate-verify-slash", "GET"): "404 404 404 404 404 404 404 404 404 404",
+    ("certificate-verify-slash", "POST"): "404 404 404 404 404 404 404 404 404 404",
+    ("entry-certificate", "GET"): "404 404 404 404 404 404 404 404 404 302",
+    ("entry-certificate", "POST"): "405 405 405 405 405 405 405 405 405 302",
+    ("entry-appeal", "GET"): "405 405 405 405 405 405 405 405 405 302",
+    ("entry-appeal", "POST"): "404 404 404 404 404 404 404 302 404 302",
+    ("organizer-after", "GET"): "200 404 404 404 404 404 404 404 404 302",
+    ("organizer-after", "POST"): "200 404 404 404 404 404 404 404 404 302",
+    ("organizer-comments", "GET"): "200 404 404 404 404 404 404 404 404 302",
+    ("organizer-comments", "POST"): "404 404 404 404 404 404 404 404 404 302",
+    ("organizer-certificates-issue", "GET"): "405 405 405 405 405 405 405 405 405 302",
+    ("organizer-certificates-issue", "POST"): "302 404 404 404 404 404 404 404 404 302",
+    ("organizer-certificates-zip", "GET"): "302 404 404 404 404 404 404 404 404 302",
+    ("organizer-certificates-zip", "POST"): "405 405 405 405 405 405 405 405 405 302",
+    ("organizer-certificate-preview", "GET"): "302 404 404 404 404 404 404 404 404 302",
+    ("organizer-certificate-preview", "POST"): "405 405 405 405 405 405 405 405 405 302",
+    ("organizer-certificate-design", "GET"): "405 405 405 405 405 405 405 405 405 302",
+    ("organizer-certificate-design", "POST"): "302 404 404 404 404 404 404 404 404 302",
+    ("organizer-appeal", "GET"): "404 404 404 404 404 404 404 404 404 302",
+    ("organizer-appeal", "POST"): "404 404 404 404 404 404 404 404 404 302",
     ("set_language", "GET"): "302 302 302 302 302 302 302 302 302 302",
     ("set_language", "POST"): "302 302 302 302 302 302 302 302 302 302",
     ("api-register", "POST"): "400 400 400 400 400 400 400 400 400 400",
@@ -167,6 +195,21 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("api-results", "GET"): "404 404 404 404 404 404 404 404 404 404",
     ("api-export", "GET"): "200 404 404 404 404 404 404 404 404 401",
     ("api-contest-audit", "GET"): "200 404 404 404 404 404 404 404 404 401",
+    # feedback and appeals: the owner only, after publication (here: before it, so 404, and
+    # the guardian's appeal 403 appeal_window_closed); certificates: owner and organizer
+    ("api-feedback", "GET"): "404 404 404 404 404 404 404 404 404 401",
+    ("api-entry-certificates", "GET"): "200 404 404 404 404 404 404 200 404 401",
+    ("api-entry-certificate", "GET"): "404 404 404 404 404 404 404 404 404 401",
+    ("api-appeal", "GET"): "404 404 404 404 404 404 404 404 404 401",
+    ("api-appeal", "POST"): "404 404 404 404 404 404 404 403 404 401",
+    ("api-comments", "GET"): "200 404 404 404 404 404 404 404 404 401",
+    ("api-comment", "PATCH"): "400 404 404 404 404 404 404 404 404 401",
+    ("api-appeals", "GET"): "200 404 404 404 404 404 404 404 404 401",
+    ("api-appeal-decision", "POST"): "404 404 404 404 404 404 404 404 404 401",
+    ("api-certificates", "GET"): "200 404 404 404 404 404 404 404 404 401",
+    ("api-certificates", "POST"): "400 404 404 404 404 404 404 404 404 401",
+    ("api-certificates-zip", "GET"): "400 404 404 404 404 404 404 404 404 401",
+    ("api-verify", "GET"): "404 404 404 404 404 404 404 404 404 404",
     ("api-schema", "GET"): "200 200 200 200 200 200 200 200 200 200",
     ("api-docs", "GET"): "200 200 200 200 200 200 200 200 200 200",
     ("storage-upload", "GET"): "405 405 405 405 405 405 405 405 405 405",
@@ -327,6 +370,8 @@ def build_world() -> dict:
         "name": "rankings",
         "fmt": "csv",
         "job_id": str(job.pk),
+        "serial": "WSCE21-C-7KQ2-M9XH-4T0",  # well-formed, never issued
+        "appeal_id": "1",
     }
     return {"users": users, "html": html, "api": api, "kwargs": kwargs, "entry": entry}
 

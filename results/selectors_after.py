@@ -177,6 +177,7 @@ def feedback_for(*, user, entry: Entry) -> Feedback:
                 "name": names[key]["name"],
                 "judges": mine.get("judges", 0),
                 "shown": means is not None,
+                "round_means": any(c["round_mean"] is not None for c in criteria),
                 "criteria": criteria,
             }
         )

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from contests.models import Contest, Round
+from core.fields import BulkJSONField
 from results.enums import AppealStatus, CertificateKind, CommentShareStatus
 
 
@@ -215,9 +216,9 @@ class EntryFeedback(models.Model):
 
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="feedback")
     entry = models.ForeignKey("submissions.Entry", on_delete=models.CASCADE, related_name="+")
-    rounds = models.JSONField(default=dict)  # {round_id: {"judges": n, "means": {code: x}|None}}
-    band = models.JSONField(default=dict)  # {"kind": award|advanced|top|taken_part, …}
-    comments = models.JSONField(default=list)  # [{"round": round_id, "text": …}]
+    rounds = BulkJSONField(default=dict)  # {round_id: {"judges": n, "means": {code: x}|None}}
+    band = BulkJSONField(default=dict)  # {"kind": award|advanced|top|taken_part, …}
+    comments = BulkJSONField(default=list)  # [{"round": round_id, "text": …}]
 
     class Meta:
         constraints = [
@@ -276,7 +277,7 @@ class Certificate(models.Model):
     tier_name = models.CharField(max_length=200, blank=True)
     tier_name_en = models.CharField(max_length=200, blank=True)
     amount = models.BigIntegerField(default=0)
-    data = models.JSONField(default=dict)
+    data = BulkJSONField(default=dict)
     content_sha256 = models.CharField(max_length=64)
     issued_on = models.DateField(_("issued on"))
     issued_at = models.DateTimeField(auto_now_add=True)

@@ -90,7 +90,9 @@ def test_organizer_settles_an_appeal_that_changes_the_winners(page):
         "2차 발표심사의 실증계획 점수가 발표 내용과 맞지 않습니다."
     )
     page.get_by_role("button", name=ko("File the appeal")).click()
-    expect(page.locator(".messages")).to_contain_text(ko("Your appeal is filed. We sent you a copy by e-mail."))
+    expect(page.locator(".messages")).to_contain_text(
+        ko("Your appeal is filed. We sent you a copy by e-mail.")
+    )
     expect(page.locator("section.after")).to_contain_text(ko("Filed, awaiting a decision"))
     page.context.clear_cookies()
 
@@ -102,10 +104,14 @@ def test_organizer_settles_an_appeal_that_changes_the_winners(page):
         label = box.locator("xpath=..").inner_text()
         if "2차 발표심사" in label:
             box.check()
-    page.get_by_label(ko("Reason (sent to the entrant and recorded)")).fill("발표 영상을 다시 확인합니다.")
+    page.get_by_label(ko("Reason (sent to the entrant and recorded)")).fill(
+        "발표 영상을 다시 확인합니다."
+    )
     shot(page, "organizer-appeal")
     page.get_by_role("button", name=ko("Accept and re-examine")).click()
-    expect(page.locator(".messages")).to_contain_text(ko("Decision recorded; the entrant is told by e-mail."))
+    expect(page.locator(".messages")).to_contain_text(
+        ko("Decision recorded; the entrant is told by e-mail.")
+    )
     expect(page.locator("main")).to_contain_text(ko("Accepted: under re-examination"))
 
     # The judges re-score: 0002 now beats 0001.

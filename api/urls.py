@@ -54,6 +54,21 @@ urlpatterns = [
         entries.EntryExtensionView.as_view(),
         name="api-entry-extension",
     ),
+    path(
+        "entries/<str:entry_id>/members/<str:member_id>/invite/",
+        entries.MemberInviteView.as_view(),
+        name="api-entry-member-invite",
+    ),
+    path(
+        "team-invitations/<str:token>/",
+        entries.InvitationView.as_view(),
+        name="api-team-invitation",
+    ),
+    path(
+        "team-invitations/<str:token>/confirm/",
+        entries.InvitationConfirmView.as_view(),
+        name="api-team-invitation-confirm",
+    ),
     path("judging/assignments/", judging.JudgeAssignmentList.as_view(), name="api-judge-queue"),
     path(
         "judging/assignments/<id:assignment_id>/",

@@ -10,6 +10,7 @@
   refused before any view, an exception no view handled); pages keep Django's pages.
 """
 
+import re
 from collections.abc import Callable
 from functools import wraps
 
@@ -26,14 +27,16 @@ from core.errors import DomainError, NotFound, PayloadTooLarge, Throttled, error
 from core.models import Job
 
 API_PREFIX = "/api/"
+MACHINE_WORD = re.compile(r"[a-z0-9_]+")  # a code in a detail list ("drawing"), not a sentence
 
 
 def error_text(error: DomainError) -> str:
-    """The refusal as one sentence for a message: its message and its detail's messages."""
+    """The refusal as one sentence for a message: its message and its detail's messages (the
+    codes a detail lists for clients, such as a missing file's slot, are not for people)."""
     text = str(error.message)
     detail = error.detail if isinstance(error.detail, dict) else {}
     extra = [str(m) for values in detail.values() if isinstance(values, list) for m in values]
-    extra = [m for m in extra if m and m != text]
+    extra = [m for m in extra if m and m != text and not MACHINE_WORD.fullmatch(m)]
     return " ".join([text, *extra]) if extra else text
 
 

@@ -14,7 +14,7 @@ urlpatterns = [
         views.judge_recuse,
         name="judge-recuse",
     ),
-    path("contests/<slug:slug>/manage/", views.organizer_contest, name="organizer-contest"),
+    path("judging/files/<str:token>/", views.judge_file, name="judge-file"),
     path(
         "contests/<slug:slug>/manage/rounds/<id:round_id>/",
         views.organizer_round,

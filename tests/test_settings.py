@@ -16,6 +16,7 @@ PROD_ENV = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "x7#k2!pQ9vL0mZ4rT8wY1bN6cH3jF5gD_eS0aU2iO7lK9pQ4zX8cV1bN5mJ3h",
     "DJANGO_ALLOWED_HOSTS": "contest.example.kr",
+    "SITE_URL": "https://contest.example.kr",  # links in e-mails (contests.checks)
 }
 
 

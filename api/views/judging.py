@@ -30,6 +30,7 @@ from judging.selectors import (
     account_by_username,
     judge_assignment_get,
     judge_assignments,
+    round_pending_conflicts,
     round_progress,
     scorecards_by_pair,
 )
@@ -169,7 +170,11 @@ class ProgressView(APIView):
     @extend_schema(
         responses={
             200: inline_serializer(
-                "Progress", {"judges": serializers.ListField(child=serializers.DictField())}
+                "Progress",
+                {
+                    "judges": serializers.ListField(child=serializers.DictField()),
+                    "pending_conflicts": serializers.ListField(child=serializers.DictField()),
+                },
             )
         }
     )
@@ -182,6 +187,8 @@ class ProgressView(APIView):
                 "assigned": sum(r.assigned for r in rows),
                 "submitted": sum(r.submitted for r in rows),
                 "judges": [r.__dict__ for r in rows],
+                # declared by judges after the assignment; the next run applies them
+                "pending_conflicts": [c.__dict__ for c in round_pending_conflicts(rnd)],
             }
         )
 

@@ -20,6 +20,7 @@ from accounts.models import User
 from accounts.services import email_taken, staff_user_create
 from contests.models import Contest
 from contests.permissions import organizer_required
+from contests.phases import Action, phase_require
 from core.audit import audit_record
 from core.errors import ValidationFailed
 from core.tabular import TabularError, integers, read_table
@@ -61,6 +62,7 @@ def invitation_send(*, judge: User) -> None:
 def judges_import(*, user, contest: Contest, path: str | Path) -> ImportReport:
     """All or nothing: every row is checked first; a bad row names its row and column."""
     organizer_required(user, contest)
+    phase_require(contest, Action.PANEL_EDIT)
     try:
         table = read_table(path, required=COLUMNS, optional=OPTIONAL)
         loads = (

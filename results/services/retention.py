@@ -1,9 +1,10 @@
 """When personal data goes (DOMAIN §10 "People"): after the appeal window of a contest's
 published results, every entry that won nothing is purged (``submissions.services.retention``
 says what that deletes and keeps; here the full names printed on those entries' certificates
-go too — the verification page keeps the masked name). The window runs from the contest's
-first publication (a republication after appeals does not extend it), and the purge waits
-while any appeal of the contest is open. Each run that changed something leaves one audit
+go too — the verification page keeps the masked name) and the contest is archived
+(``contests.phases``: from then on everything but reading is refused). The window runs from the
+contest's first publication (a republication after appeals does not extend it), and the purge
+waits while any appeal of the contest is open. Each run that changed something leaves one audit
 record per contest; running it again changes nothing.
 """
 
@@ -13,6 +14,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from contests.enums import ContestStatus
 from contests.models import Contest
 from core.audit import audit_record
 from results.models import Certificate, Publication
@@ -69,6 +71,17 @@ def personal_data_purge(
                     target=contest,
                     contest=contest,
                     after=counts,
+                    reason=f"appeal window of {contest.appeal_window_days} days ended",
+                )
+            if not dry_run and contest.status != ContestStatus.ARCHIVED:
+                Contest.objects.filter(pk=contest.pk).update(status=ContestStatus.ARCHIVED)
+                audit_record(
+                    actor=actor,
+                    action="contest.archive",
+                    target=contest,
+                    contest=contest,
+                    before={"status": contest.status},
+                    after={"status": ContestStatus.ARCHIVED},
                     reason=f"appeal window of {contest.appeal_window_days} days ended",
                 )
         if any(counts.values()):

@@ -122,17 +122,21 @@ def test_organizer_settles_an_appeal_that_changes_the_winners(page):
         scores = {c.code: c.max_points for c in r2.criteria.all()}
         scorecard_save(user=card.judge, assignment_id=assignment.pk, scores=scores, submit=True)
 
-    # Re-rank round 2, the final ranking, allocate, approve; unpublish and publish again.
+    # Re-rank round 2 (allowed while published); unpublish; the final ranking, allocation and
+    # approval (the results review); then the preview and publish again.
     page.goto(f"/contests/{contest.slug}/manage/results/")
-    page.locator(f"section#round-{r2.pk}, section:has(h2#round-{r2.pk})").get_by_role(
-        "button", name=ko("Compute ranking")
-    ).click()
+    page.locator(f"section#round-{r2.pk}").get_by_role("button", name=ko("Compute ranking")).click()
+    page.get_by_label(ko("Reason for withdrawing (recorded)")).fill("이의신청 결과 반영")
+    page.get_by_role("button", name=ko("Unpublish")).click()
     page.get_by_role("button", name=ko("Compute final ranking")).click()
     page.get_by_role("button", name=ko("Allocate prizes")).click()
     page.get_by_role("button", name=ko("Approve allocation")).click()
-    page.get_by_label(ko("Reason for withdrawing (recorded)")).fill("이의신청 결과 반영")
-    page.get_by_role("button", name=ko("Unpublish")).click()
-    page.get_by_role("button", name=ko("Publish results")).click()
+    page.get_by_role("link", name=ko("Preview and publish the results")).click()
+    page.get_by_label(ko("I have checked this page and the number of e-mails.")).check()
+    early = page.get_by_label(ko("Publish before the announcement date."))
+    if early.count():
+        early.check()
+    page.get_by_role("button", name=ko("Publish the results now")).click()
     expect(page.locator(".messages")).to_contain_text(ko("Results published."))
 
     appeal = Appeal.objects.get()

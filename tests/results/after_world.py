@@ -19,7 +19,7 @@ from results.services import publication, rankings
 from results.services.certificates_issue import certificate_design_save
 from results.services.feedback import comment_share_set
 from submissions.models import Entry
-from tests.factories import demo_world_make, user_make
+from tests.factories import demo_world_make, judging_open, user_make
 
 SHARE = {1: 0.9, 2: 0.8, 3: 0.7, 4: 0.6, 5: 0.5, 6: 0.4}  # receipt → share of the maximum
 STRAGGLER_ENTRY = "WSCE21-S-0006"
@@ -52,6 +52,7 @@ def score_round(rnd, judges, *, skip=None) -> None:
 
 def smart_world(organizer, *, share_comments: bool = True, publish: bool = True) -> dict:
     smart, _drawing = demo_world_make(proposals=7, drawings=0)
+    judging_open(smart)
     smart.organizers.add(organizer)
     r1, r2 = smart.rounds.get(code="r1"), smart.rounds.get(code="r2")
     r1.advance_count = 3
@@ -69,7 +70,9 @@ def smart_world(organizer, *, share_comments: bool = True, publish: bool = True)
         Assignment.objects.filter(round=r1, entry=entries[STRAGGLER_ENTRY]).order_by("pk").first()
     )
     score_round(r1, judges, skip=straggler.pk)
-    rankings.ranking_compute(user=organizer, round=r1, method="mean")
+    rankings.ranking_compute(
+        user=organizer, round=r1, method="mean", override_reason="심사위원 한 명이 병가 중"
+    )
     rankings.round_advance(user=organizer, round=r1)
     judges_assign(user=organizer, round=r2)
     score_round(r2, judges)

@@ -29,7 +29,7 @@ from judging.models import Assignment, PanelMember
 from judging.services.assignment import judges_assign
 from judging.services.scoring import scorecard_save
 from submissions.models import Entry, EntryFile
-from tests.factories import demo_world_make, user_make
+from tests.factories import demo_world_make, judging_open, user_make
 
 schemathesis = pytest.importorskip("schemathesis")
 from schemathesis import checks  # noqa: E402
@@ -74,6 +74,7 @@ def world(django_db_setup, django_db_blocker):
 
 def build_world() -> dict:
     smart, drawing = demo_world_make(proposals=2, drawings=3)
+    judging_open(smart, drawing)  # the deadline passed: judging may start (phases)
     organizer = user_make(Role.ORGANIZER, is_staff=True)
     smart.organizers.add(organizer)
     drawing.organizers.add(organizer)

@@ -1,5 +1,7 @@
 """``seed_wsce2021``: the two WSCE 2021 contests; with ``--demo`` a login per role, entries
-with generated files and an assigned panel. The demo is the one place that imports every app."""
+with generated files, both contests taking entries for 14 more days, and a third, demo-only
+contest (Track D's configuration) whose preliminary round is being judged: an assigned panel,
+a few scorecards. The demo is the one place that imports every app."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -8,14 +10,15 @@ from django.utils import timezone
 
 from contests.seed import wsce2021_seed
 from demo.entries import demo_entries_seed
-from demo.judging import demo_judging_seed
+from demo.judging import demo_judging_contest, demo_judging_seed
 from demo.users import demo_users_seed
 
 
 class Command(BaseCommand):
     help = (
         "Create or update the two WSCE 2021 contests (idempotent). "
-        "--demo adds a login for every role and moves the schedule so submissions are open now."
+        "--demo adds a login for every role, moves the schedule so submissions are open now, "
+        "and adds a demo contest whose first round is being judged."
     )
 
     def add_arguments(self, parser):
@@ -36,7 +39,7 @@ class Command(BaseCommand):
             "--judges",
             type=int,
             default=6,
-            help="demo judges on both first rounds (the 'judge' login is one)",
+            help="demo judges on the demo contest's first round (the 'judge' login is one)",
         )
         parser.add_argument(
             "--force", action="store_true", help="allow --demo outside DEBUG (never on a real site)"
@@ -46,7 +49,10 @@ class Command(BaseCommand):
         demo = opts["demo"]
         if demo and not settings.DEBUG and not opts["force"]:
             raise CommandError("--demo creates known passwords; it runs only with DJANGO_DEBUG=1.")
-        contests = wsce2021_seed(demo_now=timezone.now() if demo else None)
+        now = timezone.now()
+        contests = wsce2021_seed(demo_now=now if demo else None)
+        if demo:
+            contests = (*contests, demo_judging_contest(now=now))
         for contest in contests:
             self.stdout.write(f"contest {contest.slug}: {contest.title_ko}")
         if demo:
@@ -67,11 +73,16 @@ class Command(BaseCommand):
                 )
             if any(made):
                 self.stdout.write(f"demo entries: {made[0]} proposals, {made[1]} drawings")
-            n = demo_judging_seed(
-                smart=contests[0],
-                drawing=contests[1],
-                judges=opts["judges"],
-                password=opts["password"],
-            )
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+                n = demo_judging_seed(
+                    contest=contests[2],
+                    judges=opts["judges"],
+                    drawings=opts["drawings"],
+                    password=opts["password"],
+                    now=now,
+                )
             if n:
-                self.stdout.write(f"demo judging: {n} judges on both first rounds, assigned")
+                self.stdout.write(
+                    f"demo judging: {contests[2].slug}: submissions closed, {n} judges "
+                    "assigned on its preliminary round"
+                )

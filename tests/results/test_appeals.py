@@ -178,6 +178,46 @@ def test_an_appeal_that_changes_the_winners_end_to_end(
     assert client_for(None).get(f"/api/v1/verify/{old_grand}/").json()["status"] == "revoked"
 
 
+def test_an_unlocked_scorecard_is_rescored_after_the_judging_window_closed(
+    world, organizer, django_capture_on_commit_callbacks
+):
+    """As in a real season: the rounds' judging windows closed before the results; an appeal's
+    re-examination still reaches the judge, and only for the card it unlocked."""
+    contest, r2 = world["contest"], world["r2"]
+    now = timezone.now()
+    contest.rounds.update(
+        judging_opens_at=now - timedelta(days=20), judging_closes_at=now - timedelta(days=10)
+    )
+    second = world["entries"]["WSCE21-S-0002"]
+    appeal_id = file_appeal(second, django_capture_on_commit_callbacks).json()["id"]
+    card, other = Scorecard.objects.filter(entry=second, round=r2).order_by("pk")[:2]
+    decided = decide(
+        organizer,
+        contest,
+        appeal_id,
+        django_capture_on_commit_callbacks,
+        decision="accept",
+        reason="발표 영상을 다시 확인합니다.",
+        unlock=[card.pk],
+    )
+    assert decided.status_code == 200, decided.json()
+    full = {c.code: c.max_points for c in r2.criteria.all()}
+    assignment = second.assignments.get(judge=card.judge, round=r2)
+    scorecard_save(user=card.judge, assignment_id=assignment.pk, scores=full, submit=True)
+    card.refresh_from_db()
+    assert card.status == "submitted" and card.total == sum(full.values())
+    locked = second.assignments.get(judge=other.judge, round=r2)
+    still = client_for(other.judge).put(
+        f"/api/v1/judging/assignments/{locked.pk}/scorecard/",
+        {"scores": full, "submit": True},
+        format="json",
+    )
+    assert still.status_code == 409, still.json()  # not unlocked: stays as it was
+    before = other.total
+    other.refresh_from_db()
+    assert other.total == before
+
+
 def test_filing_is_refused_outside_the_rules(world, organizer, django_capture_on_commit_callbacks):
     entry = world["entries"]["WSCE21-S-0004"]
     other = world["entries"]["WSCE21-S-0005"]

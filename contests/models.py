@@ -240,6 +240,15 @@ class Criterion(Bilingual):
     code = models.SlugField(_("code"), max_length=40)
     max_points = models.PositiveSmallIntegerField(_("maximum points"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # What the judges look for: shown beside the score field and on the contest's page.
+    description_ko = models.TextField(_("description (Korean)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+
+    @property
+    def description(self) -> str:
+        if (get_language() or "ko").startswith("en") and self.description_en:
+            return self.description_en
+        return self.description_ko
 
     class Meta:
         verbose_name = _("criterion")

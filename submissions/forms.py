@@ -20,6 +20,13 @@ MEMBER_LIMITS = {
 }
 
 
+def _no_silent_cut(form: forms.Form, name: str) -> None:
+    """A long text keeps no ``maxlength`` attribute (Django adds one from ``max_length``): the
+    browser would cut a pasted text without a word. The live counter says what is over and
+    the server refuses it."""
+    form.fields[name].widget.attrs.pop("maxlength", None)
+
+
 class TeamEntryForm(forms.Form):
     team_name = forms.CharField(label=_("Team name"), max_length=limits.TEAM_NAME)
     theme = forms.ChoiceField(label=_("Theme"))
@@ -52,6 +59,7 @@ class TeamEntryForm(forms.Form):
 
     def __init__(self, *args, contest: Contest, **kwargs):
         super().__init__(*args, **kwargs)
+        _no_silent_cut(self, "abstract")
         self.fields["theme"].choices = [("", _("Choose a theme"))] + [
             (d.code, d.name) for d in contest.divisions.all()
         ]
@@ -187,6 +195,7 @@ class DrawingEntryForm(forms.Form):
 
     def __init__(self, *args, contest: Contest | None = None, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        _no_silent_cut(self, "description")
         if contest is not None:
             years = ", ".join(
                 f"{d.name} {d.birth_year_min}–{d.birth_year_max}"

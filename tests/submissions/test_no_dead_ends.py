@@ -7,6 +7,7 @@ from django.core import mail
 from django.test import TestCase
 
 from contests.models import Contest
+from core.errors import NotFound
 from core.models import AuditRecord
 from submissions.models import EntrantMessage, Entry
 from submissions.services.messages import entrant_message_send
@@ -263,7 +264,7 @@ def test_only_the_contests_organizers_send_messages(
 ):
     entry = drawing_of(guardian)
     for outsider in (other_guardian, guardian, judge):
-        with pytest.raises(Exception):  # noqa: B017,PT011 (NotFound or PermissionDenied)
+        with pytest.raises(NotFound):
             entrant_message_send(
                 user=outsider, contest=drawing_contest, subject="x", body="y", entry=entry
             )

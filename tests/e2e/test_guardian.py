@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from contests.models import Contest
 from contests.phases import kst
 from contests.seed import wsce2021_seed
+from tests.e2e.a11y import page_problems
 from tests.e2e.conftest import no_page_scroll, release_held, shot
 from tests.submissions.badfiles import good_jpeg, image_with_short_side
 
@@ -89,7 +90,7 @@ def test_guardian_enters_a_drawing(page, viewport):
     # Back on the drawing form, not on "My entries"; the verification comes first, here.
     expect(page).to_have_url(re.compile(rf"/contests/{DRAWING}/enter/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(ko("Enter a drawing"))
-    assert no_page_scroll(page)
+    assert page_problems(page) == []  # axe, raw codes, overflow: the form of an open contest
     shot(page, f"guardian-form-{tag}")
     page.get_by_label(ko("6-digit code")).fill("123456")  # before asking for one
     page.get_by_role("button", name=ko("Verify"), exact=True).click()
@@ -119,6 +120,8 @@ def test_guardian_enters_a_drawing(page, viewport):
         ko("Saved as a draft. Now upload the drawing, then submit.")
     )
     expect(page.locator(".todo")).to_contain_text(ko("Upload the drawing"))
+    assert page_problems(page) == []  # the draft's page, with its steps and what is left
+    shot(page, f"guardian-draft-{tag}")
     entry_url = page.url
 
     # Submitting too early says what is missing in words (no raw code).
@@ -176,7 +179,7 @@ def test_guardian_enters_a_drawing(page, viewport):
     page.get_by_role("link", name=ko("Printable receipt")).click()
     expect(page.locator("main")).to_contain_text(number)
     expect(page.get_by_role("button", name=ko("Print"))).to_be_visible()
-    assert no_page_scroll(page)
+    assert page_problems(page) == []
     shot(page, f"guardian-printable-receipt-{tag}")
     page.get_by_role("link", name=re.compile(ko("Back to the entry"))).click()
     assert page.url == entry_url
@@ -219,3 +222,65 @@ def test_guardian_enters_a_drawing(page, viewport):
     expect(page.locator("#id_child_name")).to_have_value("김지우")
     expect(page.locator("#id_title")).to_have_value("늦은 그림")
     shot(page, f"guardian-refused-{tag}")
+
+
+def focus_ring(page) -> str:
+    """The focused element's outline (or box shadow): what shows where the keyboard is."""
+    return page.evaluate(
+        """() => { const el = document.activeElement; const s = getComputedStyle(el);
+        return s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0
+          ? s.outlineWidth + " " + s.outlineStyle : s.boxShadow; }"""
+    )
+
+
+def tab_to(page, selector: str, *, limit: int = 40) -> None:
+    """Press Tab until ``selector`` has the focus; every stop on the way shows its focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"document.activeElement.matches({selector!r})"):
+            assert focus_ring(page) not in ("", "none"), f"no visible focus on {selector}"
+            return
+        tag = page.evaluate("document.activeElement.tagName + '#' + document.activeElement.id")
+        if not tag.startswith("BODY"):
+            assert focus_ring(page) not in ("", "none"), f"no visible focus on a {tag}"
+    raise AssertionError(f"{selector} is not reachable by Tab")
+
+
+def test_guardian_keyboard_only(page, guardian):
+    """The parent's way with the keyboard alone: skip link, log-in, the form, saving; each
+    stop shows where the focus is and nothing traps it (Tab always moves on)."""
+    wsce2021_seed(demo_now=timezone.now())
+    page.goto(f"/contests/{DRAWING}/enter/")  # → the log-in page
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('skip')")
+    assert page.locator("a.skip").bounding_box()["y"] >= 0  # shown when focused
+    tab_to(page, "#id_username")
+    page.keyboard.type(guardian.username)
+    page.keyboard.press("Tab")
+    page.keyboard.type("correct-horse-battery")  # the cast's (tests/factories.py)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(rf"/contests/{DRAWING}/enter/$"))
+    values = {
+        "#id_child_name": "김하늘",
+        "#id_child_birth_date": "",
+        "#id_title": "우리 동네 버스",
+    }
+    for selector, text in values.items():
+        tab_to(page, selector)
+        if selector == "#id_child_birth_date":
+            # the field's parts follow Chromium's own language (en-US here): month, day, year
+            page.keyboard.type("05022013")
+            expect(page.locator(selector)).to_have_value("2013-05-02")
+        else:
+            page.keyboard.type(text)
+    tab_to(page, "#id_consent_guardian")
+    page.keyboard.press("Space")
+    expect(page.locator("#id_consent_guardian")).to_be_checked()
+    tab_to(page, "form.form button[type=submit]")
+    page.keyboard.press("Enter")
+    expect(page.locator(".messages")).to_contain_text(
+        ko("Saved as a draft. Now upload the drawing, then submit.")
+    )
+    # on the entry page the keyboard reaches the file field and the upload button
+    tab_to(page, "#file")
+    tab_to(page, "[data-upload]")

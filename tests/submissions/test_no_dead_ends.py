@@ -141,6 +141,8 @@ def test_team_of_one_says_the_team_size_rule(client, open_wsce, student):
     html = client.post(f"{SMART}/enter/", form).content.decode()
     summary = html.split('id="error-summary"')[1].split("</div>")[0]
     assert "총 2~5명" in summary  # the team-size rule, in words
+    assert 'href="#id_m1_name"' in summary  # marked where the next member goes
+    assert 'class="member-row has-error"' in html
     assert not Entry.objects.exists()
 
 

@@ -143,6 +143,7 @@ def _round_data(smart, **fields) -> dict:
         "name_ko": "3차",
         "order": 3,
         "method": "mean",
+        "calibration_lambda": "3",
         "weight": "0",
         "criteria-TOTAL_FORMS": "1",
         "criteria-INITIAL_FORMS": "0",

@@ -7,6 +7,11 @@ urlpatterns = [
     path("contests/<slug:slug>/manage/", views.organizer_contest, name="organizer-contest"),
     path("contests/<slug:slug>/results/", views.public_results, name="contest-results"),
     path(
+        "contests/<slug:slug>/results/<id:publication>/<id:n>/<slug:size>/",
+        views.public_drawing,
+        name="contest-results-drawing",
+    ),
+    path(
         "contests/<slug:slug>/manage/results/",
         views.results_manage,
         name="organizer-results",

@@ -1,6 +1,10 @@
 """Results pages: the organizer's (rank, advance, final ranking, allocate, approve, preview and
 publish or schedule) and the public's (the published winners)."""
 
+import uuid
+from functools import cached_property
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from contests.enums import METHOD_CHOICES
 from contests.phases import kst
@@ -24,8 +28,16 @@ from core.errors import DomainError, NotFound
 from core.http import error_text, job_page, refusals_to
 from core.models import Job
 from judging.dashboard import contest_dashboard
-from results import pages
-from results.selectors import public_winner, publication_live, results_public
+from results import pages, public_cache
+from results.models import Publication
+from results.selectors import (
+    preview_winners,
+    public_drawing_url,
+    public_winners,
+    publication_live,
+    publication_public_get,
+    results_public,
+)
 from results.services import announcement, publication, rankings
 from results.steps import contest_steps
 
@@ -170,33 +182,67 @@ def results_preview(request, slug):
     except DomainError as error:
         messages.error(request, error_text(error))
         return redirect("organizer-results", slug=contest.slug)
-    winners = [public_winner(w) for w in preview.winners]
+    winners = preview_winners(preview.winners)
     return render(
         request,
-        "results/public.html",
+        public_cache.PAGE_TEMPLATE,
         {
             "contest": contest,
             "published_at": preview.published_at,
-            "winners": winners,
-            "gallery": [w for w in winners if w.get("thumbnail_url")],
+            "rows": SimpleNamespace(
+                winners=winners, gallery=[w for w in winners if w.get("thumbnail_url")]
+            ),
+            "version": f"preview-{uuid.uuid4().hex}",  # never a cached publication's bytes
+            "cache_seconds": 0,
             "preview": preview,
         },
     )
 
 
+class _PublicRows:
+    """The winners of a publication as the public sees them, read only when the page's cached
+    fragment is missing (the template asks for them inside ``{% cache %}``)."""
+
+    def __init__(self, publication: Publication):
+        self.publication = publication
+
+    @cached_property
+    def winners(self) -> list[dict]:
+        return public_winners(self.publication)
+
+    @cached_property
+    def gallery(self) -> list[dict]:
+        return [w for w in self.winners if w.get("thumbnail_url")]
+
+
 def public_results(request, slug: str):
     """The published winners (404 before publication); Track D shows a gallery of drawings
-    whose guardians consented, through short-lived signed URLs."""
-    contest = get_object_or_404(contests_visible_to(request.user), slug=slug)
-    live = results_public(contest)
-    winners = [public_winner(w) for w in live.winners]
-    return render(
+    whose guardians consented. The winners part is cached per publication and language, and a
+    visitor's unchanged copy gets a 304 (results/public_cache.py)."""
+    live = publication_public_get(slug=slug)
+    if live is None:  # nothing public: a 404, or an organizer looking at a draft contest's
+        contest = get_object_or_404(contests_visible_to(request.user), slug=slug)
+        live = results_public(contest)
+        live.contest = contest
+    not_modified = public_cache.page_not_modified(request, live)
+    if not_modified is not None:
+        return not_modified
+    response = render(
         request,
-        "results/public.html",
+        public_cache.PAGE_TEMPLATE,
         {
-            "contest": contest,
+            "contest": live.contest,
             "published_at": live.published_at,
-            "winners": winners,
-            "gallery": [w for w in winners if w.get("thumbnail_url")],
+            "rows": _PublicRows(live),
+            "version": public_cache.version(live),
+            "cache_seconds": public_cache.CACHE_SECONDS,
         },
     )
+    return public_cache.private_page(request, response, public_cache.page_etag(request, live))
+
+
+@require_safe
+def public_drawing(request, slug: str, publication: int, n: int, size: str):
+    """A published, consented drawing: its stable URL redirects to a short-lived signed one."""
+    url = public_drawing_url(slug=slug, publication_id=publication, index=n, size=size)
+    return public_cache.drawing_redirect(url)

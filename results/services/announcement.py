@@ -63,7 +63,7 @@ def publication_preview(*, user, contest: Contest, now: datetime | None = None):
     return PublicationPreview(
         contest=contest,
         allocation=allocation,
-        winners=_winners(contest, allocation),
+        winners=_winners(contest, allocation, public_copies=False),
         letters=letters_count(letters_plan(contest, allocation)),
         published_at=scheduled or state.now,
         early=contest.results_at is not None and state.now < contest.results_at,

@@ -186,7 +186,7 @@ def allocation_approve(*, user, contest: Contest) -> Allocation:
     return allocation
 
 
-def _winners(contest: Contest, allocation: Allocation) -> list[dict]:
+def _winners(contest: Contest, allocation: Allocation, *, public_copies: bool = True) -> list[dict]:
     """The public rows, frozen at publication: only what may be shown (DOMAIN §8)."""
     entries = (
         Entry.objects.filter(pk__in=[a["entry_id"] for a in allocation.awards])
@@ -220,9 +220,11 @@ def _winners(contest: Contest, allocation: Allocation) -> list[dict]:
             )
             if ConsentKind.PUBLISH_WORK in consents:
                 shown = next((f for f in e.files.all() if f.preview_key), None)
-                if shown:  # the gallery's own objects, never the judges' copies' keys
+                if shown and public_copies:  # the gallery's own objects, never the judges'
                     preview, thumbnail = file_public_copies(record=shown)
                     row.update(preview_key=preview, thumbnail_key=thumbnail)
+                elif shown:  # the organizer's preview: the re-encoded copies, nothing made
+                    row.update(preview_key=shown.preview_key, thumbnail_key=shown.thumbnail_key)
         winners.append(row)
     return winners
 

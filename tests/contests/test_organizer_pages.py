@@ -199,7 +199,7 @@ def test_the_preview_page_queries_do_not_grow(world, django_assert_num_queries, 
     url = f"/contests/{contest.slug}/manage/results/preview/"
     with django_assert_num_queries(PREVIEW_QUERIES):
         response = client.get(url)
-    assert len(response.context["winners"]) == n
+    assert len(response.context["rows"].winners) == n
 
 
 @pytest.mark.parametrize("n", [1, 3])

@@ -69,6 +69,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     # results are public only once published
     ("contest-results", "GET"): "404 404 404 404 404 404 404 404 404 404",
     ("contest-results", "POST"): "404 404 404 404 404 404 404 404 404 404",
+    ("contest-results-drawing", "GET"): "404 404 404 404 404 404 404 404 404 404",
+    ("contest-results-drawing", "POST"): "405 405 405 405 405 405 405 405 405 405",
     ("login", "GET"): "200 200 200 200 200 200 200 200 200 200",
     ("login", "POST"): "200 200 200 200 200 200 200 200 200 200",
     ("login", "PUT"): "200 200 200 200 200 200 200 200 200 200",
@@ -345,6 +347,9 @@ def build_world() -> dict:
         "fmt": "csv",
         "job_id": str(job.pk),
         "member_id": str(proposal.members.order_by("pk").first().pk),
+        "publication": "1",
+        "n": "0",
+        "size": "preview",
     }
     return {"users": users, "html": html, "api": api, "kwargs": kwargs, "entry": entry}
 

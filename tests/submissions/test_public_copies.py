@@ -14,8 +14,11 @@ pytestmark = pytest.mark.django_db
 
 
 def key_of(url: str) -> str:
-    """The storage key a filesystem-mode URL serves (the token is signed, not secret)."""
-    token = url.rstrip("/").rsplit("/", 1)[1]
+    """The storage key a stable drawing URL leads to: it redirects to a filesystem-mode URL
+    whose token is signed, not secret."""
+    response = client_for(None).get(url)
+    assert response.status_code == 302, url
+    token = response["Location"].rstrip("/").rsplit("/", 1)[1]
     return signing.loads(token, salt=FILE_TOKEN_SALT)["key"]
 
 

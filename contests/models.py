@@ -244,12 +244,6 @@ class Criterion(Bilingual):
     description_ko = models.TextField(_("description (Korean)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
 
-    @property
-    def description(self) -> str:
-        if (get_language() or "ko").startswith("en") and self.description_en:
-            return self.description_en
-        return self.description_ko
-
     class Meta:
         verbose_name = _("criterion")
         verbose_name_plural = _("criteria")
@@ -261,6 +255,12 @@ class Criterion(Bilingual):
                 name="criterion_max_points_range",
             ),
         ]
+
+    @property
+    def description(self) -> str:
+        if (get_language() or "ko").startswith("en") and self.description_en:
+            return self.description_en
+        return self.description_ko
 
 
 class PrizeTier(Bilingual):

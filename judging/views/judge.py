@@ -9,12 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, NotFound
-from core.http import refusals_to
+from core.http import error_text
 from core.storage.endpoint import object_response
 from core.storage.objectstore import StorageUnavailable, object_url, storage_is_s3
 from judging.enums import ScorecardStatus
@@ -30,10 +30,17 @@ from judging.selectors import (
 )
 from judging.services.assignment import assignment_recuse
 from judging.services.scoring import scorecard_save
+from judging.services.unlocks import unlock_request_make
+from judging.unlock_reads import (
+    card_latest_request,
+    judge_declined_requests,
+    judge_recused_from,
+    judge_unlock_news,
+)
 from submissions.enums import FileSlot
 
 SUBMITTED = ScorecardStatus.SUBMITTED
-UNLOCK_LIST_LIMIT = 200  # the newest submitted scorecards; a search narrows the rest
+RECUSED = _lazy("You recused yourself from that entry. It is no longer yours.")
 
 
 def points_text(value) -> str:
@@ -46,7 +53,8 @@ def points_text(value) -> str:
 
 def _queue(user) -> list[Assignment]:
     """The judge's active assignments in their shuffled order, each with ``card`` (their own
-    scorecard or None) and ``state`` ("new", "draft" or "submitted"). No files are fetched."""
+    scorecard or None), ``state`` ("new", "draft" or "submitted") and ``total`` (their own
+    points so far, as text). No files are fetched."""
     assignments = list(
         judge_assignments(user).prefetch_related(None).select_related("round__contest")
     )
@@ -54,6 +62,7 @@ def _queue(user) -> list[Assignment]:
     for a in assignments:
         a.card = cards.get((a.round_id, str(a.entry_id)))
         a.state = a.card.status if a.card else "new"
+        a.total = points_text(a.card.total) if a.card else ""
     return assignments
 
 
@@ -79,7 +88,12 @@ def judge_queue(request):
     return render(
         request,
         "judging/queue.html",
-        {"rounds": list(rounds.values()), "next": _next_open(queue)},
+        {
+            "rounds": list(rounds.values()),
+            "next": _next_open(queue),
+            "unlocked": judge_unlock_news(request.user),
+            "declined": judge_declined_requests(request.user),
+        },
     )
 
 
@@ -88,49 +102,22 @@ def _version(raw) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-@login_required
-def judge_assignment(request, assignment_id):
-    """The scoring page. POST saves a draft or submits (locks) through ``scorecard_save``."""
-    a = judge_assignment_get(request.user, assignment_id)
+def _round_next(user, a: Assignment) -> Assignment | None:
+    """The next entry of the same round still to submit, after this one in queue order."""
+    queue = [q for q in _queue(user) if q.round_id == a.round_id]
+    return _next_open(queue, after=a)
+
+
+def _scoring_page(request, a: Assignment, *, posted: dict | None = None, status: int = 200):
+    """The scoring page of one assignment. ``posted``: what a refused form sent back (the
+    scores and their errors, or the recusal's / unlock request's reason and error)."""
+    posted = posted or {}
     criteria = list(a.round.criteria.all())
     card = scorecards_by_pair(request.user, [a]).get((a.round_id, str(a.entry_id)))
     locked = card is not None and card.status == SUBMITTED
     values = {s.criterion.code: points_text(s.points) for s in card.scores.all()} if card else {}
-    comment = card.comment if card else ""
-    version = card.version if card else 1  # a new card starts at 1: two first saves conflict
-    field_errors: dict = {}
-    problem = None
-    if request.method == "POST":
-        values = {c.code: request.POST.get(f"score-{c.code}", "").strip() for c in criteria}
-        comment = request.POST.get("comment", "")
-        submit = request.POST.get("action") == "submit"
-        try:
-            scorecard_save(
-                user=request.user,
-                assignment_id=a.pk,
-                scores=values,
-                comment=comment,
-                submit=submit,
-                version=_version(request.POST.get("version")),
-            )
-        except NotFound:
-            raise
-        except DomainError as error:
-            if error.code == "scorecard_locked":  # submitted meanwhile, e.g. in another tab
-                messages.error(request, str(error.message))
-                return redirect("judge-assignment", assignment_id=a.pk)
-            problem = error
-            field_errors = error.detail if error.code == "invalid_scores" else {}
-            version = _version(request.POST.get("version")) or version
-        else:
-            if not submit:
-                messages.success(request, _("Draft saved. You can change it until you submit."))
-                return redirect("judge-assignment", assignment_id=a.pk)
-            messages.success(request, _("Submitted. This scorecard is now locked."))
-            following = _next_open(_queue(request.user), after=a)
-            if following is None:
-                return redirect("judge-queue")
-            return redirect("judge-assignment", assignment_id=following.pk)
+    values = posted.get("values", values)
+    field_errors = posted.get("field_errors", {})
     rows = [
         {
             "criterion": c,
@@ -153,33 +140,131 @@ def judge_assignment(request, assignment_id):
             "round": a.round,
             "rows": rows,
             "files": files,
-            "comment": comment,
+            "comment": posted.get("comment", card.comment if card else ""),
             "comment_errors": [str(m) for m in field_errors.get("comment", [])],
-            "version": version,
+            "version": posted.get("version") or (card.version if card else 1),
             "card": card,
             "total": points_text(card.total) if card else "0",
             "max_total": sum(c.max_points for c in criteria),
             "locked": locked,
-            "problem": problem,
+            "problem": posted.get("problem"),
+            "next": _round_next(request.user, a) if locked else None,
+            "unlock_request": card_latest_request(card) if locked else None,
+            "recuse": posted.get("recuse", {}),
+            "ask": posted.get("ask", {}),
+            "pdfjs": any(f["kind"] == "pdf" for f in files),
         },
+        status=status,
     )
 
 
-def _assignment_page(request, assignment_id) -> str:
-    return reverse("judge-assignment", args=[assignment_id])
+@login_required
+def judge_assignment(request, assignment_id):
+    """The scoring page. POST saves a draft or submits (locks) through ``scorecard_save``;
+    after a submit the judge stays on the locked scorecard, with a link to the next entry of
+    the same round."""
+    try:
+        a = judge_assignment_get(request.user, assignment_id)
+    except NotFound:
+        if request.method == "GET" and judge_recused_from(request.user, assignment_id):
+            messages.info(
+                request, _("You recused yourself from that entry. It is no longer yours.")
+            )
+            return redirect("judge-queue")
+        raise
+    if request.method != "POST":
+        return _scoring_page(request, a)
+    values = {
+        c.code: request.POST.get(f"score-{c.code}", "").strip() for c in a.round.criteria.all()
+    }
+    comment = request.POST.get("comment", "")
+    submit = request.POST.get("action") == "submit"
+    try:
+        scorecard_save(
+            user=request.user,
+            assignment_id=a.pk,
+            scores=values,
+            comment=comment,
+            submit=submit,
+            version=_version(request.POST.get("version")),
+        )
+    except NotFound:
+        raise
+    except DomainError as error:
+        if error.code == "scorecard_locked":  # submitted meanwhile, e.g. in another tab
+            messages.error(request, str(error.message))
+            return redirect("judge-assignment", assignment_id=a.pk)
+        posted = {
+            "values": values,
+            "comment": comment,
+            "problem": error,
+            "field_errors": error.detail if error.code == "invalid_scores" else {},
+            "version": _version(request.POST.get("version")),
+        }
+        return _scoring_page(request, a, posted=posted)
+    if submit:
+        messages.success(request, _("Submitted. This scorecard is now locked."))
+    else:
+        messages.success(request, _("Draft saved. You can change it until you submit."))
+    return redirect("judge-assignment", assignment_id=a.pk)
+
+
+def _reason_refused(request, a: Assignment, error: DomainError, form: str):
+    """A refused recusal or unlock request: the scoring page again, the reason kept and the
+    error beside its field (or as a message when it is not about the field)."""
+    detail = error.detail if isinstance(error.detail, dict) else {}
+    errors = [str(m) for m in detail.get("reason", [])]
+    if not errors:
+        messages.error(request, error_text(error))
+        return redirect("judge-assignment", assignment_id=a.pk)
+    posted = {form: {"reason": request.POST.get("reason", ""), "errors": errors}}
+    return _scoring_page(request, a, posted=posted)
 
 
 @login_required
 @require_POST
-@refusals_to(_assignment_page)
 def judge_recuse(request, assignment_id):
-    assignment_recuse(
-        user=request.user,
-        assignment_id=judge_assignment_get(request.user, assignment_id).pk,
-        reason=request.POST.get("reason", "")[:2000],
-    )
+    """Recusal needs a reason; afterwards the judge lands on the queue (a recusal sent again,
+    e.g. from the browser's history, lands there too)."""
+    try:
+        a = judge_assignment_get(request.user, assignment_id)
+    except NotFound:
+        if judge_recused_from(request.user, assignment_id):
+            messages.info(
+                request, _("You recused yourself from that entry. It is no longer yours.")
+            )
+            return redirect("judge-queue")
+        raise
+    try:
+        assignment_recuse(
+            user=request.user, assignment_id=a.pk, reason=request.POST.get("reason", "")
+        )
+    except NotFound:
+        raise
+    except DomainError as error:
+        return _reason_refused(request, a, error, "recuse")
     messages.success(request, _("You have recused yourself. Another judge will score this entry."))
     return redirect("judge-queue")
+
+
+@login_required
+@require_POST
+def judge_unlock_request(request, assignment_id):
+    """The judge asks the organizer to unlock a scorecard they submitted."""
+    a = judge_assignment_get(request.user, assignment_id)
+    try:
+        unlock_request_make(
+            user=request.user, assignment_id=a.pk, reason=request.POST.get("reason", "")
+        )
+    except NotFound:
+        raise
+    except DomainError as error:
+        return _reason_refused(request, a, error, "ask")
+    messages.success(
+        request,
+        _("Your request is sent. You will get an e-mail when the organizer answers."),
+    )
+    return redirect("judge-assignment", assignment_id=a.pk)
 
 
 def judge_file(request, token):

@@ -36,7 +36,9 @@ from judging.selectors import (
 from judging.services.assignment import assignment_start
 from judging.services.panel import conflict_declare, judge_profile_set, panel_member_add
 from judging.services.reminders import round_reminders_send
-from judging.services.scoring import scorecard_unlock
+from judging.services.scoring import scorecard_unlock, unlock_request_grant
+from judging.services.unlocks import unlock_request_decline
+from judging.unlock_reads import round_unlock_requests
 from judging.views.judge import points_text
 from submissions.selectors import entry_by_receipt
 
@@ -126,6 +128,24 @@ def _unlock(request, rnd) -> str:
     return _("Unlocked. The judge can change the scorecard again; the reason is recorded.")
 
 
+def _unlock_grant(request, rnd) -> str:
+    unlock_request_grant(
+        user=request.user,
+        request_id=_whole(request.POST.get("request", ""), "request", 1),
+        answer=request.POST.get("answer", ""),
+    )
+    return _("Unlocked. The judge is told by e-mail and on their queue.")
+
+
+def _unlock_decline(request, rnd) -> str:
+    unlock_request_decline(
+        user=request.user,
+        request_id=_whole(request.POST.get("request", ""), "request", 1),
+        answer=request.POST.get("answer", ""),
+    )
+    return _("Declined. The judge is told by e-mail and on their queue.")
+
+
 def _remind(request, rnd) -> str:
     sent = round_reminders_send(user=request.user, round=rnd)
     return ngettext(
@@ -140,6 +160,8 @@ ROUND_ACTIONS = {
     "assign": _assign,
     "conflict": _conflict,
     "unlock": _unlock,
+    "unlock_grant": _unlock_grant,
+    "unlock_decline": _unlock_decline,
     "remind": _remind,
 }
 
@@ -210,6 +232,7 @@ def organizer_round(request, slug, round_id):
             "contest": contest,
             "round": rnd,
             "pending_conflicts": round_pending_conflicts(rnd),
+            "unlock_requests": list(round_unlock_requests(rnd)),
             "phase": state,
             "window": round_window(rnd, state.now),
             "progress": [

@@ -302,13 +302,6 @@ def assignment_recuse(*, user, assignment_id, reason: str) -> list[str]:
     except (Assignment.DoesNotExist, ValueError) as exc:
         raise NotFound() from exc
     phase_require(assignment.round.contest, Action.RECUSE, round=assignment.round)
-    reason = (reason or "").strip()
-    if not reason:  # the organizer reads it when the entry goes to another judge
-        raise ValidationFailed(
-            detail={"reason": [_("Say why you cannot judge this entry (it is recorded).")]}
-        )
-    if len(reason) > 2000:
-        raise ValidationFailed(detail={"reason": [_("At most %(n)d characters.") % {"n": 2000}]})
     if Scorecard.objects.filter(
         round_id=assignment.round_id,
         entry_id=assignment.entry_id,
@@ -316,6 +309,13 @@ def assignment_recuse(*, user, assignment_id, reason: str) -> list[str]:
         status=ScorecardStatus.SUBMITTED,
     ).exists():
         raise ScorecardLocked()
+    reason = (reason or "").strip()
+    if not reason:  # the organizer reads it when the entry goes to another judge
+        raise ValidationFailed(
+            detail={"reason": [_("Say why you cannot judge this entry (it is recorded).")]}
+        )
+    if len(reason) > 2000:
+        raise ValidationFailed(detail={"reason": [_("At most %(n)d characters.") % {"n": 2000}]})
     Conflict.objects.create(
         contest=assignment.round.contest,
         judge=user,

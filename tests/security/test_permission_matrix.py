@@ -97,6 +97,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("organizer-entries", "POST"): "200 404 404 404 404 404 404 404 404 302",
     ("entry-detail", "GET"): "200 404 404 404 404 404 404 200 404 302",
     ("entry-detail", "POST"): "200 404 404 404 404 404 404 200 404 302",
+    ("entry-receipt", "GET"): "404 404 404 404 404 404 404 200 404 302",
+    ("entry-receipt", "POST"): "404 404 404 404 404 404 404 200 404 302",
     ("entry-file", "GET"): "302 404 404 404 404 404 404 302 404 302",
     ("entry-file", "POST"): "302 404 404 404 404 404 404 302 404 302",
     ("entry-edit", "GET"): "302 404 404 404 404 404 404 200 404 302",
@@ -123,6 +125,9 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("judge-assignment", "POST"): "404 404 302 404 404 404 404 404 404 302",
     ("judge-recuse", "GET"): "405 405 405 405 405 405 405 405 405 302",
     ("judge-recuse", "POST"): "404 404 302 404 404 404 404 404 404 302",
+    # asking for an unlock: the judge's own submitted card; no reason → the field error (200)
+    ("judge-unlock-request", "GET"): "405 405 405 405 405 405 405 405 405 302",
+    ("judge-unlock-request", "POST"): "404 404 200 404 404 404 404 404 404 302",
     # a judge's link to a copy: signed, re-checked when followed (a forged token here)
     ("judge-file", "GET"): "404 404 404 404 404 404 404 404 404 404",
     ("judge-file", "POST"): "404 404 404 404 404 404 404 404 404 404",
@@ -130,6 +135,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("organizer-contest", "POST"): "200 404 404 404 404 404 404 404 404 302",
     ("organizer-round", "GET"): "200 404 404 404 404 404 404 404 404 302",
     ("organizer-round", "POST"): "404 404 404 404 404 404 404 404 404 302",
+    ("organizer-messages", "GET"): "200 404 404 404 404 404 404 404 404 302",
+    ("organizer-messages", "POST"): "200 404 404 404 404 404 404 404 404 302",
     ("organizer-results", "GET"): "200 404 404 404 404 404 404 404 404 302",
     ("organizer-results", "POST"): "200 404 404 404 404 404 404 404 404 302",
     ("organizer-results-action", "GET"): "405 405 405 405 405 405 405 405 405 302",

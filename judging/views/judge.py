@@ -11,7 +11,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, NotFound
 from core.http import error_text
@@ -222,10 +221,12 @@ def _reason_refused(request, a: Assignment, error: DomainError, form: str):
 
 
 @login_required
-@require_POST
 def judge_recuse(request, assignment_id):
     """Recusal needs a reason; afterwards the judge lands on the queue (a recusal sent again,
-    e.g. from the browser's history, lands there too)."""
+    e.g. from the browser's history, lands there too). A GET (the address bar after a refused
+    recusal) goes to the scoring page."""
+    if request.method != "POST":
+        return redirect("judge-assignment", assignment_id=assignment_id)
     try:
         a = judge_assignment_get(request.user, assignment_id)
     except NotFound:
@@ -248,9 +249,11 @@ def judge_recuse(request, assignment_id):
 
 
 @login_required
-@require_POST
 def judge_unlock_request(request, assignment_id):
-    """The judge asks the organizer to unlock a scorecard they submitted."""
+    """The judge asks the organizer to unlock a scorecard they submitted (a GET goes to the
+    scoring page)."""
+    if request.method != "POST":
+        return redirect("judge-assignment", assignment_id=assignment_id)
     a = judge_assignment_get(request.user, assignment_id)
     try:
         unlock_request_make(

@@ -10,6 +10,7 @@ or critical violation (``tests/e2e/a11y.py``)."""
 
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from core.actors import SYSTEM
 from demo.judging import DEMO_JUDGING
 from judging.models import Conflict, PanelMember, UnlockRequest
 from judging.services.assignment import judges_assign
-from tests.e2e.a11y import axe_violations, page_problems
+from tests.e2e.a11y import AXE, AXE_OPTIONS, SERIOUS, axe_violations, page_problems
 from tests.e2e.conftest import DEMO_PASSWORD, demo_seed, login, shot
 from tests.e2e.test_guardian import ko
 from tests.factories import judging_open, user_make
@@ -51,7 +52,14 @@ def world():
 
 
 def clean(page, where: str) -> None:
-    problems = page_problems(page)
+    """No serious or critical axe violation, no raw code or hash, no sideways scrolling; the
+    counts of every axe impact are printed (``pytest -s``) for the report."""
+    problems = page_problems(page, axe=False)
+    result = AXE.run(page, options=AXE_OPTIONS).response["violations"]
+    impacts = Counter(v.get("impact") for v in result)
+    width = page.viewport_size["width"]
+    print(f"axe {width}px {where}: {dict(impacts) or 'no violations'}")
+    problems += [f"{v['id']} ({v['impact']})" for v in result if v.get("impact") in SERIOUS]
     assert not problems, f"{where}: {problems}"
 
 
@@ -142,6 +150,7 @@ def test_judge_journey_on_a_laptop_by_keyboard(page):
     next_link = page.locator(".judge-rubric a.button.primary")
     expect(next_link).to_be_visible()
     clean(page, "locked scorecard")
+    tab_to(page, "footer a", limit=80)  # no keyboard trap: Tab reaches the end of the page
     shot(page, "judge-journey-locked-laptop")
     next_link.click()
     expect(page.locator("p.tag").first).to_have_text(round_tag)  # the same contest and round
@@ -248,6 +257,19 @@ def test_judge_journey_on_a_phone(page, viewport):
     page.get_by_role("button", name=ko("Submit scores")).click()
     expect(page.locator(".locked-card")).to_be_visible()
     clean(page, "locked scorecard (phone)")
+    page.get_by_role("button", name=ko("Ask for an unlock")).click()
+    expect(page.locator("#ask-reason-error")).to_be_visible()
+    clean(page, "unlock refused without a reason (phone)")
+    page.locator("#ask-reason").fill("창의성 점수를 다시 보고 싶습니다.")
+    page.get_by_role("button", name=ko("Ask for an unlock")).click()
+    expect(page.locator(".unlock-ask .notice")).to_be_visible()
+    clean(page, "unlock asked (phone)")
+    page.locator(".judge-rubric a.button.primary").click()
+    page.locator("details.recuse summary").click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name=ko("Recuse me")).click()
+    expect(page.locator("#reason-error")).to_be_visible()
+    clean(page, "refused recusal (phone)")
     page.goto("/judging/")
     round_section(page, "스마트시티").locator("a.button").click()
     expect(page.locator(".pdf-view").first).to_have_attribute(

@@ -165,7 +165,7 @@ def judge_assignment(request, assignment_id):
     try:
         a = judge_assignment_get(request.user, assignment_id)
     except NotFound:
-        if request.method == "GET" and judge_recused_from(request.user, assignment_id):
+        if judge_recused_from(request.user, assignment_id):  # nothing is saved on a POST
             messages.info(
                 request, _("You recused yourself from that entry. It is no longer yours.")
             )

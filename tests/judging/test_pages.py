@@ -228,6 +228,9 @@ def test_recusal_through_the_page(assigned):
     assert back.status_code == 302 and back.url == reverse("judge-queue")
     twice = client.post(reverse("judge-recuse", args=[a.pk]), {"reason": "지인의 자녀"})
     assert twice.status_code == 302 and twice.url == reverse("judge-queue")
+    scores = client.post(page_url(a), scores_post(FULL, action="submit"))  # an older tab
+    assert scores.status_code == 302 and scores.url == reverse("judge-queue")
+    assert not Scorecard.objects.filter(judge=judge, entry=a.entry).exists()
     assert Conflict.objects.filter(kind="recusal", judge=judge).count() == 1
 
 

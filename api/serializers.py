@@ -65,6 +65,9 @@ class RoundSerializer(serializers.Serializer):
     order = serializers.IntegerField()
     judges_per_entry = serializers.IntegerField(allow_null=True)
     method = serializers.CharField()
+    calibration_lambda = serializers.FloatField(
+        help_text="calibrated method: how strongly judges' offsets are shrunk towards 0"
+    )
     tie_break = serializers.ListField(child=serializers.CharField())
     per_division = serializers.BooleanField()
     advance_count = serializers.IntegerField(allow_null=True)

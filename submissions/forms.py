@@ -20,6 +20,13 @@ MEMBER_LIMITS = {
 }
 
 
+def _no_silent_cut(form: forms.Form, name: str) -> None:
+    """A long text keeps no ``maxlength`` attribute (Django adds one from ``max_length``): the
+    browser would cut a pasted text without a word. The live counter says what is over and
+    the server refuses it."""
+    form.fields[name].widget.attrs.pop("maxlength", None)
+
+
 class TeamEntryForm(forms.Form):
     team_name = forms.CharField(label=_("Team name"), max_length=limits.TEAM_NAME)
     theme = forms.ChoiceField(label=_("Theme"))
@@ -52,6 +59,7 @@ class TeamEntryForm(forms.Form):
 
     def __init__(self, *args, contest: Contest, **kwargs):
         super().__init__(*args, **kwargs)
+        _no_silent_cut(self, "abstract")
         self.fields["theme"].choices = [("", _("Choose a theme"))] + [
             (d.code, d.name) for d in contest.divisions.all()
         ]
@@ -187,6 +195,7 @@ class DrawingEntryForm(forms.Form):
 
     def __init__(self, *args, contest: Contest | None = None, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        _no_silent_cut(self, "description")
         if contest is not None:
             years = ", ".join(
                 f"{d.name} {d.birth_year_min}–{d.birth_year_max}"
@@ -259,6 +268,16 @@ class DrawingEntryForm(forms.Form):
         }
 
 
+def _first_empty_row(form: forms.Form) -> str | None:
+    """The name field of the team form's first empty member row (None when every row is
+    filled): a rule about the team's size is marked where the next person would go."""
+    data = getattr(form, "cleaned_data", {})
+    for i in range(1, MEMBER_ROWS):
+        if not any((data.get(f"m{i}_{n}") or "").strip() for n in MEMBER_FIELDS):
+            return f"m{i}_name"
+    return None
+
+
 FIELD_ALIASES = {"abstract": "abstract", "description": "description", "child": "child_name"}
 
 
@@ -286,6 +305,8 @@ def form_add_domain_error(form: forms.Form, error: DomainError) -> None:
         )
         if key == "birth_date" and "child_birth_date" in form.fields:
             field = "child_birth_date"
+        if key == "members" and "m0_name" in form.fields:
+            field = _first_empty_row(form)  # "a team is 2 to 5 people": where to add one
         if not isinstance(messages, list):
             continue  # ids for clients (``entry_id``): the page links them
         words = [str(m) for m in messages if not MACHINE_WORD.fullmatch(str(m))]

@@ -11,7 +11,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from contests.enums import Track
 from contests.permissions import is_contest_organizer
@@ -468,6 +468,7 @@ def entry_file(request, entry_id, file_id):
 
 
 @login_required
+@require_GET
 def entry_receipt(request, entry_id):
     """The receipt of a submitted entry as a page to print or keep (its owner)."""
     entry = entry_get_visible(request.user, entry_id)

@@ -49,3 +49,24 @@
     button.addEventListener("click", () => window.print());
   });
 })();
+
+// The results' gallery: a drawing opens larger in a dialog over the page (Esc or "닫기"
+// closes it and the focus returns to the tile); without JavaScript the link opens the image.
+(function () {
+  "use strict";
+  const box = document.querySelector("dialog.lightbox");
+  if (!box || typeof box.showModal !== "function") return;
+  const img = box.querySelector("img");
+  const caption = box.querySelector("#lightbox-caption");
+  document.querySelectorAll("a[data-lightbox]").forEach((link) => {
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      img.src = link.href;
+      img.alt = link.dataset.caption || "";
+      caption.textContent = link.dataset.caption || "";
+      box.showModal();
+      box.addEventListener("close", () => link.focus(), { once: true });
+    });
+  });
+  box.addEventListener("click", (event) => { if (event.target === box) box.close(); });
+})();

@@ -58,7 +58,7 @@ def _snapshot(child: Child) -> dict:
 def entry_child_correct(*, user, entry: Entry, child: ChildInput) -> Entry:
     """Correct the child of one's drawing entry, until the deadline (also after submitting)."""
     entry = (
-        Entry.objects.select_for_update()
+        Entry.objects.select_for_update(of=("self",))  # PostgreSQL locks no nullable join
         .select_related("contest", "child", "division")
         .get(pk=entry.pk)
     )

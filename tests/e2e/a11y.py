@@ -6,6 +6,7 @@ AA): axe-core finds no serious or critical violation, the visible text carries n
 landing page (same site, GET only) and checks each at the widths given.
 """
 
+import os
 import re
 from collections import deque
 from urllib.parse import urldefrag, urlsplit
@@ -26,10 +27,11 @@ WIDTHS = {"laptop": (1280, 900), "phone": (375, 812)}
 ZOOM_200 = {"width": 640, "height": 450}  # a 1280 px window at 200 %
 
 # Links a crawler must not follow: they act (log out, switch language), leave the pages
-# (the API, the admin, files and signed URLs), or stream files.
+# (the API, the admin, files and signed URLs), or stream files (a published drawing's stable
+# URL redirects to the image itself).
 SKIP = re.compile(
     r"^/(logout|i18n|api|admin|static|media|uploads|judging/files|jobs)/|/files/|"
-    r"/exports?/|\.(pdf|csv|xlsx|zip|png|jpe?g)$"
+    r"/exports?/|/results/\d+/\d+/\w+/$|\.(pdf|csv|xlsx|zip|png|jpe?g)$"
 )
 
 
@@ -102,6 +104,8 @@ def crawl(page, origin: str, start: str, *, limit: int = 60, per_pattern: int = 
         if kinds.get(kind, 0) >= per_pattern:
             continue
         kinds[kind] = kinds.get(kind, 0) + 1
+        if os.environ.get("GONGMO_CRAWL_PRINT"):
+            print("crawl", page.viewport_size["width"], path, flush=True)
         response = page.goto(path)
         status = response.status if response is not None else 200
         report[path] = [f"answered {status}"] if status >= 400 else page_problems(page)

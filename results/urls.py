@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from results import views
 
@@ -26,4 +26,5 @@ urlpatterns = [
         views.results_action,
         name="organizer-results-action",
     ),
+    path("", include("results.urls_after")),  # after publication: feedback, certificates, appeals
 ]

@@ -78,7 +78,8 @@ def test_judge_scores_and_recuses(page):
 
     # Recuse from the next one, with a reason.
     page.get_by_text(ko("I have a conflict of interest with this entry")).click()
-    page.get_by_label(ko("Reason (required; recorded and seen by the organizer)")).fill("제 제자의 작품입니다.")
+    reason = ko("Reason (required; recorded and seen by the organizer)")
+    page.get_by_label(reason).fill("제 제자의 작품입니다.")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name=ko("Recuse me")).click()
     expect(page.locator(".messages")).to_contain_text(

@@ -57,6 +57,57 @@ D_RUBRIC = [
     ("technique", "표현기법", "Technique", 30),
 ]
 
+# What judges look for, shown beside each score field and on the contest's page:
+# track → criterion code → (Korean, English).
+CRITERION_DESCRIPTIONS = {
+    "S": {
+        "creativity": (
+            "기존 스마트시티 서비스와 다른 새로운 아이디어인가, 문제를 보는 관점이 독창적인가",
+            "Is the idea new compared with existing smart-city services; is the view of the "
+            "problem original?",
+        ),
+        "feasibility": (
+            "기술·예산·일정·법규 면에서 실제로 구현할 수 있는가, 필요한 데이터와 협력기관이 "
+            "구체적인가",
+            "Can it really be built (technology, budget, schedule, regulation); are the data and "
+            "partners it needs named?",
+        ),
+        "demo_plan": (
+            "실증 장소·기간·대상·성과지표가 명확하고, 단계별 계획이 현실적인가",
+            "Are the pilot's site, period, users and indicators clear, and are its steps "
+            "realistic?",
+        ),
+        "impact": (
+            "시민 삶의 질, 도시문제 해결, 다른 도시로의 확산 가능성이 큰가",
+            "How much would it improve citizens' lives and solve a city problem; could other "
+            "cities adopt it?",
+        ),
+        "completeness": (
+            "제안서의 구성과 논리가 명확하고 근거 자료가 충분한가",
+            "Is the proposal well organised and argued, with enough evidence?",
+        ),
+        "presentation": (
+            "발표가 명확하고 질의에 근거를 들어 답하는가",
+            "Is the presentation clear; are questions answered with evidence?",
+        ),
+    },
+    "D": {
+        "theme": (
+            "'내가 꿈꾸는 스마트시티'라는 주제를 그림에 잘 담았는가",
+            "Does the drawing show 'the smart city of my dreams'?",
+        ),
+        "creativity": (
+            "아이다운 상상력과 새로운 발상이 드러나는가",
+            "Does it show a child's own imagination and fresh ideas?",
+        ),
+        "technique": (
+            "나이에 맞게 색·구도·재료를 잘 활용했는가 (연령 부문 안에서 비교)",
+            "Are colour, composition and materials used well for the child's age (compared "
+            "within the age division)?",
+        ),
+    },
+}
+
 S_TIERS = [  # code, ko, en, count, amount — sums to exactly 290,000,000 KRW
     (
         "grand",
@@ -215,11 +266,20 @@ def _rounds(contest: Contest, specs: list[RoundSpec], shift: timedelta) -> None:
                 judging_closes_at=spec.closes + shift,
             ),
         )
+        described = CRITERION_DESCRIPTIONS.get(contest.track, {})
         for order, (code, ko, en, points) in enumerate(spec.rubric):
+            about_ko, about_en = described.get(code, ("", ""))
             Criterion.objects.update_or_create(
                 round=rnd,
                 code=code,
-                defaults=dict(name_ko=ko, name_en=en, max_points=points, order=order),
+                defaults=dict(
+                    name_ko=ko,
+                    name_en=en,
+                    max_points=points,
+                    order=order,
+                    description_ko=about_ko,
+                    description_en=about_en,
+                ),
             )
         rubric_validate(round=rnd)
 

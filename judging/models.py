@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from contests.models import Contest, Criterion, Round
-from judging.enums import ConflictKind, ScorecardStatus
+from judging.enums import ConflictKind, ScorecardStatus, UnlockRequestStatus
 from submissions.models import Entry
 
 
@@ -127,6 +127,9 @@ class Scorecard(models.Model):
     version = models.PositiveIntegerField(default=1)
     submitted_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The last unlock, told to the judge on the queue and the scorecard until they submit again.
+    unlocked_at = models.DateTimeField(null=True, blank=True)
+    unlock_reason = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("scorecard")
@@ -163,3 +166,39 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion_id}: {self.points}"
+
+
+class UnlockRequest(models.Model):
+    """A judge asks the organizer to unlock a submitted scorecard; the organizer grants it
+    (``scorecard_unlock``) or declines it, and the judge is told either way."""
+
+    scorecard = models.ForeignKey(
+        Scorecard, on_delete=models.CASCADE, related_name="unlock_requests"
+    )
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=UnlockRequestStatus.choices,
+        default=UnlockRequestStatus.PENDING,
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("unlock request")
+        verbose_name_plural = _("unlock requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scorecard"],
+                condition=Q(status="pending"),
+                name="unlock_request_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scorecard_id}: {self.status}"

@@ -14,6 +14,11 @@ urlpatterns = [
         views.judge_recuse,
         name="judge-recuse",
     ),
+    path(
+        "judging/assignments/<id:assignment_id>/unlock-request/",
+        views.judge_unlock_request,
+        name="judge-unlock-request",
+    ),
     path("judging/files/<str:token>/", views.judge_file, name="judge-file"),
     path(
         "contests/<slug:slug>/manage/rounds/<id:round_id>/",

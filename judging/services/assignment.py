@@ -17,7 +17,7 @@ from contests.permissions import organizer_required
 from contests.phases import Action, phase_allows, phase_require
 from core.actors import SYSTEM
 from core.audit import audit_record
-from core.errors import NotFound
+from core.errors import NotFound, ValidationFailed
 from core.models import Job
 from core.tasks import job_start
 from judging import assignment as engine
@@ -309,12 +309,19 @@ def assignment_recuse(*, user, assignment_id, reason: str) -> list[str]:
         status=ScorecardStatus.SUBMITTED,
     ).exists():
         raise ScorecardLocked()
+    reason = (reason or "").strip()
+    if not reason:  # the organizer reads it when the entry goes to another judge
+        raise ValidationFailed(
+            detail={"reason": [_("Say why you cannot judge this entry (it is recorded).")]}
+        )
+    if len(reason) > 2000:
+        raise ValidationFailed(detail={"reason": [_("At most %(n)d characters.") % {"n": 2000}]})
     Conflict.objects.create(
         contest=assignment.round.contest,
         judge=user,
         entry_id=assignment.entry_id,
         kind=ConflictKind.RECUSAL,
-        reason=(reason or "").strip(),
+        reason=reason,
         created_by=user,
     )
     _release(user, assignment, reason=reason, action="assignment.recuse")

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contests.permissions import is_contest_organizer
@@ -20,6 +21,7 @@ from judging.scorecard_store import (
     scorecard_state,
     scorecard_write,
 )
+from judging.services.unlocks import unlock_request_pending, unlock_requests_settle
 
 STEP = Decimal("0.5")  # judges may give half points
 
@@ -163,7 +165,14 @@ def scorecard_unlock(*, user, scorecard_id, reason: str) -> Scorecard:
     card.status = ScorecardStatus.DRAFT
     card.submitted_at = None
     card.version += 1
-    card.save(update_fields=["status", "submitted_at", "version", "updated_at"])
+    card.unlocked_at = timezone.now()
+    card.unlock_reason = reason.strip()
+    card.save(
+        update_fields=[
+            "status", "submitted_at", "version", "updated_at", "unlocked_at", "unlock_reason"
+        ]
+    )  # fmt: skip
+    unlock_requests_settle(user=user, card=card, reason=card.unlock_reason)
     audit_record(
         actor=user,
         action="scorecard.unlock",
@@ -174,3 +183,12 @@ def scorecard_unlock(*, user, scorecard_id, reason: str) -> Scorecard:
         reason=reason.strip(),
     )
     return card
+
+
+@transaction.atomic
+def unlock_request_grant(*, user, request_id, answer: str = "") -> Scorecard:
+    """The organizer grants a judge's request: the scorecard is unlocked with the organizer's
+    answer as the recorded reason (the judge's own reason when they wrote none)."""
+    request = unlock_request_pending(user=user, request_id=request_id)
+    reason = (answer or "").strip() or request.reason
+    return scorecard_unlock(user=user, scorecard_id=request.scorecard_id, reason=reason)

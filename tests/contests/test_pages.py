@@ -17,7 +17,9 @@ def test_home_lists_both_contests_in_korean(client, wsce):
 
 def test_contest_page_shows_schedule_rubric_prizes_and_total(client, wsce):
     html = client.get("/contests/wsce2021-smart-city/").content.decode()
-    assert "2021-07-31 23:59:59" in html  # deadline in KST, to the second
+    # the deadline in KST as every page writes it (core.templatetags.kst), the exact instant
+    # in <time datetime>
+    assert "2021-07-31 23:59</time>" in html
     assert "1차 서류심사" in html and "2차 발표심사" in html
     assert "실현가능성" in html and "발표" in html
     assert "50,000,000" in html

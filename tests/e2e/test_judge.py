@@ -54,7 +54,7 @@ def test_judge_scores_and_recuses(page):
     expect(live).to_be_empty()
     expect(page.locator("#live-total")).to_have_text(f"{expected:g}")
 
-    # Save a draft, then submit (confirmed): the next entry opens.
+    # Save a draft, then submit (confirmed): the locked scorecard stays, with the next entry.
     page.get_by_role("button", name=ko("Save draft")).click()
     expect(page.locator(".messages")).to_contain_text(
         ko("Draft saved. You can change it until you submit.")
@@ -67,11 +67,19 @@ def test_judge_scores_and_recuses(page):
     expect(page.locator(".messages")).to_contain_text(
         ko("Submitted. This scorecard is now locked.")
     )
-    assert page.url != scored_url
+    assert page.url == scored_url
+    expect(page.locator(".locked-card")).to_be_visible()
+    following = page.locator(".judge-rubric a.button.primary")
+    if following.count():
+        following.click()
+    else:  # the last one of its round: another round's entry from the queue
+        page.goto("/judging/")
+        page.get_by_role("link", name=re.compile(ko("Next unscored entry"))).first.click()
 
     # Recuse from the next one, with a reason.
     page.get_by_text(ko("I have a conflict of interest with this entry")).click()
-    page.get_by_label(ko("Reason (recorded, seen by the organizer)")).fill("제 제자의 작품입니다.")
+    reason = ko("Reason (required; recorded and seen by the organizer)")
+    page.get_by_label(reason).fill("제 제자의 작품입니다.")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name=ko("Recuse me")).click()
     expect(page.locator(".messages")).to_contain_text(

@@ -126,7 +126,7 @@ def test_scoring_page_shows_the_rubric_and_nothing_that_identifies_the_entrant(a
         assert secret not in html, secret
 
 
-def test_draft_then_submit_locks_and_moves_to_the_next_entry(assigned):
+def test_draft_then_submit_locks_and_stays_on_the_entry_with_a_link_to_the_next(assigned):
     judge = assigned["judges"][0]
     first, second = queue_of(judge)[:2]
     client = browser(judge)
@@ -140,11 +140,13 @@ def test_draft_then_submit_locks_and_moves_to_the_next_entry(assigned):
     assert 'value="20.5"' in html and 'name="version" value="2"' in html
 
     done = client.post(page_url(first), scores_post(FULL, action="submit", version="2"))
-    assert done.status_code == 302 and done.url == page_url(second)
+    assert done.status_code == 302 and done.url == page_url(first)  # stays on the entry
     card.refresh_from_db()
     assert (card.status, card.total) == ("submitted", 80.5)
     locked = client.get(page_url(first)).content.decode()
-    assert 'name="score-theme"' not in locked and 'class="locked"' in locked
+    assert 'name="score-theme"' not in locked and 'class="locked-card"' in locked
+    assert first.entry.blind_code in locked and "80.5" in locked
+    assert f'href="{page_url(second)}"' in locked and second.entry.blind_code in locked
     # a further POST changes nothing
     again = client.post(page_url(first), scores_post({"theme": "1"}, version="3"))
     assert again.status_code == 302
@@ -152,13 +154,22 @@ def test_draft_then_submit_locks_and_moves_to_the_next_entry(assigned):
     assert (card.status, card.total) == ("submitted", 80.5)
 
 
-def test_submitting_the_last_entry_returns_to_the_queue(assigned):
+def test_the_next_link_never_leaves_the_round(assigned, judged):
+    """The judge also holds an entry of another contest's round: after submitting the last
+    entry of this round, the page offers the queue, never the other contest's entry."""
     judge = assigned["judges"][0]
     *rest, last = queue_of(judge)
     for a in rest:
         submit(judge, a)
+    smart_round = judged["smart"].rounds.get(order=1)
+    entry = Entry.objects.filter(contest=judged["smart"], status="submitted").first()
+    other = Assignment.objects.create(round=smart_round, entry=entry, judge=judge, queue_order=0)
     response = browser(judge).post(page_url(last), scores_post(FULL, action="submit"))
-    assert response.status_code == 302 and response.url == reverse("judge-queue")
+    assert response.status_code == 302 and response.url == page_url(last)
+    html = browser(judge).get(page_url(last)).content.decode()
+    assert f'href="{page_url(other)}"' not in html
+    assert f'href="{reverse("judge-queue")}"' in html
+    assert "모든 작품을 채점해 제출했습니다" in html
 
 
 def test_out_of_range_scores_are_shown_next_to_the_field_and_nothing_is_saved(assigned):
@@ -212,7 +223,30 @@ def test_recusal_through_the_page(assigned):
     assert Conflict.objects.filter(kind="recusal", judge=judge, entry=a.entry).exists()
     assert Assignment.objects.filter(entry=a.entry, recused_at__isnull=True).count() == 3
     assert a.entry.blind_code not in client.get(reverse("judge-queue")).content.decode()
-    assert client.get(page_url(a)).status_code == 404
+    # the old page (the browser's back button, a second click) lands on the queue, not a 404
+    back = client.get(page_url(a))
+    assert back.status_code == 302 and back.url == reverse("judge-queue")
+    twice = client.post(reverse("judge-recuse", args=[a.pk]), {"reason": "지인의 자녀"})
+    assert twice.status_code == 302 and twice.url == reverse("judge-queue")
+    scores = client.post(page_url(a), scores_post(FULL, action="submit"))  # an older tab
+    assert scores.status_code == 302 and scores.url == reverse("judge-queue")
+    assert not Scorecard.objects.filter(judge=judge, entry=a.entry).exists()
+    assert Conflict.objects.filter(kind="recusal", judge=judge).count() == 1
+
+
+def test_recusal_without_a_reason_is_refused_beside_the_field_and_records_nothing(assigned):
+    judge = assigned["judges"][0]
+    a = queue_of(judge)[0]
+    client = browser(judge)
+    response = client.post(reverse("judge-recuse", args=[a.pk]), {"reason": "   "})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="reason-error"' in html and 'aria-invalid="true"' in html
+    assert '<details class="recuse" open>' in html
+    a.refresh_from_db()
+    assert a.recused_at is None
+    assert not Conflict.objects.exists()
+    assert not AuditRecord.objects.filter(action="assignment.recuse").exists()
 
 
 def test_a_submitted_scorecard_cannot_be_recused_from(assigned):
@@ -404,8 +438,9 @@ def test_queue_query_count(assigned, django_assert_num_queries, n):
     for pk in keep:
         scorecard_save(user=judge, assignment_id=pk, scores={"theme": "5"})
     client = browser(judge)
-    # session, user, assignments (+ round, contest, entry), scorecards, scores, criteria
-    with django_assert_num_queries(6):
+    # session, user, assignments (+ round, contest, entry), scorecards, scores, criteria,
+    # unlocked scorecards, declined unlock requests
+    with django_assert_num_queries(8):
         response = client.get(reverse("judge-queue"))
     assert len(response.context["rounds"][0]["items"]) == n
 
@@ -427,8 +462,8 @@ def test_round_page_query_count(judged, organizer, django_assert_num_queries, n)
     # counts, who owes what, expertise (+ divisions), the round's entries with their judges
     # (count, page, assignments, submitted), judges to pick, the contest's judges, submitted
     # scorecards (+ judge, entry), the phase's rounds, divisions, pending declarations
-    # (conflicts + judge, held pairs, submitted scorecards, entries + child)
-    with django_assert_num_queries(25):
+    # (conflicts + judge, held pairs, submitted scorecards, entries + child), unlock requests
+    with django_assert_num_queries(26):
         response = client.get(round_url(judged))
     assert len(response.context["progress"]) == n and len(response.context["cards"]) == n
     assert len(response.context["pending_conflicts"]) == n

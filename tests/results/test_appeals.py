@@ -83,10 +83,13 @@ def test_an_appeal_that_changes_the_winners_end_to_end(
     assert accepted.status_code == 200, accepted.json()
     assert accepted.json()["status"] == "accepted"
     assert Scorecard.objects.filter(pk__in=[c.pk for c in cards], status="draft").count() == 4
-    assert [m.to for m in mail.outbox] == [[second.owner.email]]
+    # the appellant hears the decision; each judge whose scorecard was unlocked hears of it
+    # too (issue 19: an unlock never arrives without notice)
+    entrant = [m for m in mail.outbox if m.to == [second.owner.email]]
+    judges = sorted(m.to[0] for m in mail.outbox if m.to != [second.owner.email])
+    assert len(entrant) == 1 and judges == sorted(c.judge.email for c in cards)
     assert (
-        "재심사 중입니다" in mail.outbox[0].body
-        and "발표 영상을 다시 확인합니다." in mail.outbox[0].body
+        "재심사 중입니다" in entrant[0].body and "발표 영상을 다시 확인합니다." in entrant[0].body
     )
     mail.outbox.clear()
 

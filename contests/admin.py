@@ -63,6 +63,7 @@ class RoundInline(admin.TabularInline):
         "code",
         "name_ko",
         "judges_per_entry",
+        "kind",
         "method",
         "weight",
     ]
@@ -107,8 +108,8 @@ class CriterionInline(admin.TabularInline):
 
 @admin.register(Round)
 class RoundAdmin(OrganizerScopedAdmin):
-    list_display = ["__str__", "contest", "order", "judges_per_entry", "method", "weight"]
-    list_filter = ["contest", "method"]
+    list_display = ["__str__", "contest", "order", "kind", "judges_per_entry", "method", "weight"]
+    list_filter = ["contest", "kind", "method"]
     inlines = [CriterionInline]
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from contests.budget import tier_total
-from contests.enums import METHOD_CHOICES, ContestStatus, Method, PrizeKind, Track
+from contests.enums import METHOD_CHOICES, ContestStatus, Method, PrizeKind, RoundKind, Track
 
 
 class Bilingual(models.Model):
@@ -153,6 +153,17 @@ class Round(Bilingual):
     )
     code = models.SlugField(_("code"), max_length=40)
     order = models.PositiveSmallIntegerField(_("order"), default=1)
+    kind = models.CharField(
+        _("kind of judging"),
+        max_length=16,
+        choices=RoundKind.choices,
+        default=RoundKind.RUBRIC,
+        help_text=_(
+            "Rubric: each judge scores the entries assigned to them. Comparative judgement: "
+            "the judges of the panel pick the better of two entries, pair after pair, and a "
+            "Bradley–Terry scale gives the round's scores (suited to drawings)."
+        ),
+    )
     judges_per_entry = models.PositiveSmallIntegerField(
         _("judges per entry"),
         null=True,
@@ -213,6 +224,9 @@ class Round(Bilingual):
             ),
             models.CheckConstraint(
                 condition=Q(method__in=[m.value for m in Method]), name="round_method_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=RoundKind.values), name="round_kind_valid"
             ),
         ]
 

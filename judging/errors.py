@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import Conflict, ValidationFailed
+from core.errors import Conflict, Forbidden, ValidationFailed
 
 
 class AssignmentInfeasible(ValidationFailed):
@@ -16,3 +16,25 @@ class ScorecardLocked(Conflict):
 class EditConflict(Conflict):
     code = "edit_conflict"
     default_message = _("The scorecard was changed elsewhere. Reload it and try again.")
+
+
+class NotPairwise(ValidationFailed):
+    code = "not_pairwise"
+    default_message = _("This round is not judged in pairs.")
+
+
+class JudgingWindowClosed(Forbidden):
+    code = "judging_window_closed"
+    default_message = _("This round is not open for judging now.")
+
+
+class AlreadyDecided(Conflict):
+    code = "already_decided"
+    default_message = _("This pair has already been decided.")
+
+
+class PairWithdrawn(Conflict):
+    code = "pair_withdrawn"
+    default_message = _(
+        "One of these entries is no longer being judged. The next pair is ready instead."
+    )

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contests.enums import RoundKind
 from contests.models import Contest, Round
 from contests.permissions import organizer_required
 from core.actors import SYSTEM
@@ -80,7 +81,10 @@ def assignment_start(*, user, round: Round, seed: int = 0) -> AssignmentSummary 
 
 @transaction.atomic
 def judges_assign(*, user, round: Round, seed: int = 0) -> AssignmentSummary:
-    """Assign judges to every entry of the round that lacks them, keeping existing pairs."""
+    """Assign judges to every entry of the round that lacks them, keeping existing pairs.
+
+    A pairwise round's entries belong to its panel as a whole: nothing is assigned (judges are
+    served pairs as they go); round 1's entries move into judging all the same."""
     rnd = Round.objects.select_for_update().select_related("contest").get(pk=round.pk)
     organizer_required(user, rnd.contest)
     entries, panel, conflicts, affinity = _inputs(rnd)
@@ -94,7 +98,9 @@ def judges_assign(*, user, round: Round, seed: int = 0) -> AssignmentSummary:
             _("The round has no entries or no judges on its panel yet."),
             detail={"entries": [], "entries_count": len(entries), "panel_count": len(panel)},
         )
-    if rnd.judges_per_entry is None:
+    if rnd.kind == RoundKind.PAIRWISE:  # the panel as a whole compares the entries in pairs
+        result = _Pairs([], 0.0, 0, 0)  # (judging.services.comparisons): nothing to assign
+    elif rnd.judges_per_entry is None:
         result = _whole_panel(entries, panel, conflicts, affinity)
     else:
         result = _solve(entries, panel, k, conflicts, affinity, fixed, seed)

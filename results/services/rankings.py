@@ -13,6 +13,7 @@ from django.db.models import CharField, FloatField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
+from contests.enums import RoundKind
 from contests.models import Contest, Round
 from contests.permissions import organizer_required
 from core.audit import audit_record
@@ -24,6 +25,7 @@ from judging.models import Score
 from judging.selectors import round_is_large
 from results import ranking as engine
 from results.models import RankingSnapshot
+from results.pairwise_ranking import pairwise_method_check, pairwise_ranking_compute
 from submissions.enums import EntryStatus
 from submissions.models import Entry
 
@@ -106,7 +108,10 @@ def ranking_start(*, user, round: Round, method: str | None = None) -> RankingSn
     either way). The page and the API both start here."""
     rnd = Round.objects.select_related("contest").get(pk=round.pk)
     organizer_required(user, rnd.contest)
-    _settings(rnd, method)
+    if rnd.kind == RoundKind.PAIRWISE:
+        pairwise_method_check(rnd, method)
+    else:
+        _settings(rnd, method)
     if round_is_large(rnd):
         return job_start(
             "results.tasks.round_rank",
@@ -121,6 +126,9 @@ def ranking_start(*, user, round: Round, method: str | None = None) -> RankingSn
 def ranking_compute(*, user, round: Round, method: str | None = None) -> RankingSnapshot:
     rnd = Round.objects.select_related("contest").get(pk=round.pk)
     organizer_required(user, rnd.contest)
+    if rnd.kind == RoundKind.PAIRWISE:  # ranked from its Bradley–Terry scale
+        pairwise_method_check(rnd, method)
+        return pairwise_ranking_compute(user=user, round=rnd)
     frame = scores_frame(rnd)
     if frame.empty:
         raise _refused(engine.RankingRefused("no_scores", "no submitted scorecards"))
@@ -242,7 +250,7 @@ def final_ranking_compute(*, user, contest: Contest) -> RankingSnapshot:
         pd.DataFrame(
             {c: {r["entry_id"]: r.get(f"mean_{c}") for r in final_rows} for c in last.tie_break}
         )
-        if last.tie_break
+        if last.tie_break and last.kind != RoundKind.PAIRWISE  # a scale has no criteria
         else None
     )
     divisions = {r["entry_id"]: r["division"] for r in final_rows} if last.per_division else None

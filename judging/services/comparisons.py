@@ -1,0 +1,329 @@
+"""Comparative judgement for judges: the next pair, a decision, a recusal (DOMAIN §5).
+
+A pairwise round needs no per-entry assignment: its entries are "assigned" to its panel as a
+whole (``judges_assign`` on such a round writes no assignment; it only moves round 1's entries
+into judging, as for a rubric round). Every judge of the panel may be served any pair of the
+round's entries except:
+
+* an entry judges may not see (:func:`judging.selectors.round_entries` — e.g. a drawing whose
+  guardian withdrew the consent, taken out of every pair at once);
+* an entry the judge is conflicted with (:func:`judging.selectors.conflict_pairs`: automatic,
+  declared, recusals);
+* a pair the judge was already served, in either order (also enforced by the database);
+* in a round ranked per division, two entries of different divisions.
+
+The pairing is :func:`judging.pairwise.next_pair` with :data:`EXPLORE` (see the README's
+"Comparative judgement": the simulation in ``bench/sim_pairwise.py`` chose it). A judge holds at
+most :data:`OPEN_PAIRS` served pairs: the one on screen and the next, whose images the page
+loads in advance; asking again returns the same ones. Served pairs count towards coverage at
+once, so two judges asking at the same time get different pairs.
+
+Decisions are saved at once. The comparison's id is the idempotency key: deciding it again
+the same way (a double tap) changes nothing and answers the same; deciding it differently is
+``already_decided``. The judging window is checked by ``judging_window_open``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contests.enums import RoundKind
+from contests.models import Round
+from core.audit import audit_record
+from core.errors import NotFound, ValidationFailed
+from judging import pairwise
+from judging.enums import DECIDED, ComparisonOutcome, ConflictKind
+from judging.errors import AlreadyDecided, JudgingWindowClosed, PairWithdrawn
+from judging.models import Comparison, Conflict, PanelMember
+from judging.pair_selectors import comparison_get
+from judging.permissions import is_judge, judging_window_open
+from judging.scale import latest_scale, pairwise_scale
+from judging.selectors import conflict_pairs, round_entries
+from judging.services.assignment import assignments_release_conflicted
+
+EXPLORE = 0.5  # after the burn-in, the chance that a partner is random (bench/sim_pairwise.py)
+OPEN_PAIRS = 2  # the pair on screen and the next one
+REFIT_MIN = 30  # the pairing refits the scale after this many new decisions …
+REFIT_SHARE = 0.02  # … or this share of the decisions, whichever is more
+SERVED = (ComparisonOutcome.PENDING, *DECIDED)  # what counts towards an entry's coverage
+CHOICES = {"left": ComparisonOutcome.LEFT, "right": ComparisonOutcome.RIGHT}
+
+
+def judging_window_check(rnd: Round) -> None:
+    if not judging_window_open(rnd):
+        raise JudgingWindowClosed()
+
+
+def _seat(user, rnd: Round) -> Round:
+    """The round, if it is pairwise and ``user`` sits on its panel as a judge; the seat is
+    locked so that one judge's requests are served one at a time."""
+    if not is_judge(user):
+        raise NotFound()
+    seat = (
+        PanelMember.objects.select_for_update()
+        .select_related("round__contest")
+        .filter(round_id=rnd.pk, judge=user, round__kind=RoundKind.PAIRWISE)
+        .first()
+    )
+    if seat is None:
+        raise NotFound()
+    return seat.round
+
+
+def _eligible(rnd: Round, user, entry_ids) -> set[str]:
+    """Of ``entry_ids``, those the judge may see in the round now."""
+    entries = list(round_entries(rnd).filter(pk__in=list(entry_ids)).select_related("child"))
+    blocked = {e for _j, e in conflict_pairs(rnd.contest, entries, [user])}
+    return {str(e.pk) for e in entries} - blocked
+
+
+def _void(comparisons: list[Comparison]) -> None:
+    if comparisons:
+        Comparison.objects.filter(
+            pk__in=[c.pk for c in comparisons], outcome=ComparisonOutcome.PENDING
+        ).update(outcome=ComparisonOutcome.VOID, decided_at=timezone.now())
+
+
+@transaction.atomic
+def pair_next(*, user, round: Round) -> list[Comparison]:
+    """The judge's open pairs in the round, current first, after serving new ones up to
+    :data:`OPEN_PAIRS` (an empty list: nothing left the judge may compare). Open pairs whose
+    entry left judging or became a conflict meanwhile are voided and replaced."""
+    rnd = _seat(user, round)
+    judging_window_check(rnd)
+    held = list(
+        Comparison.objects.filter(
+            round=rnd, judge=user, outcome=ComparisonOutcome.PENDING
+        ).order_by("served_at", "id")
+    )
+    if held:
+        allowed = _eligible(rnd, user, {c.left_id for c in held} | {c.right_id for c in held})
+        stale = [c for c in held if not {str(c.left_id), str(c.right_id)} <= allowed]
+        _void(stale)
+        held = [c for c in held if c not in stale]
+    if len(held) < OPEN_PAIRS:
+        held += _serve(rnd, user, OPEN_PAIRS - len(held))
+    return held
+
+
+class _Pairing:
+    """The engine's state for one judge's request: one :class:`PairingState` per group."""
+
+    def __init__(self, rnd: Round, user) -> None:
+        entries = list(
+            round_entries(rnd)
+            .select_related("child", "division")
+            .only("pk", "division__code", "child__school")
+            .order_by("pk")
+        )
+        ids = [str(e.pk) for e in entries]
+        division = [e.division.code for e in entries]
+        blocked = {e for _j, e in conflict_pairs(rnd.contest, entries, [user])}
+        served = Comparison.objects.filter(round=rnd, outcome__in=SERVED)
+        counts = dict.fromkeys(ids, 0)
+        lefts = dict.fromkeys(ids, 0)
+        for column in ("left_id", "right_id"):
+            for pk, n in served.values_list(column).annotate(n=Count("id")).order_by():
+                if str(pk) in counts:
+                    counts[str(pk)] += n
+                    if column == "left_id":
+                        lefts[str(pk)] += n
+        mine = [
+            (user.pk, str(a), str(b))
+            for a, b in Comparison.objects.filter(round=rnd, judge=user).values_list(
+                "left_id", "right_id"
+            )
+        ]
+        estimates = _estimates(rnd)
+        keys = sorted(set(division)) if rnd.per_division else [None]
+        self.rng = np.random.default_rng()
+        self.user = user
+        self.states: list[pairwise.PairingState] = []
+        for key in keys:
+            group = [e for e, d in zip(ids, division, strict=True) if key is None or d == key]
+            if len(group) < 2:
+                continue
+            members = set(group)
+            state = pairwise.PairingState.build(
+                entries=group,
+                conflicts={user.pk: [e for e in group if e in blocked]},
+                served=[(j, a, b) for j, a, b in mine if a in members and b in members],
+                seed=int(self.rng.integers(2**31)),
+            )
+            state.comparisons[:] = [counts[e] for e in group]
+            state.left[:] = [lefts[e] for e in group]
+            known = [e for e in group if e in estimates]
+            if known:
+                state.update_estimates(
+                    entries=known,
+                    theta=[estimates[e][0] for e in known],
+                    se=[estimates[e][1] for e in known],
+                )
+            self.states.append(state)
+
+    def _order(self) -> list[pairwise.PairingState]:
+        """Groups by the fewest comparisons among the entries the judge may see (coverage
+        first across divisions too), ties at random."""
+        keyed = []
+        for state in self.states:
+            visible = np.ones(len(state.entries), dtype=bool)
+            visible[state.conflicts.get(self.user.pk, np.zeros(0, dtype=np.int64))] = False
+            if visible.sum() >= 2:
+                keyed.append((int(state.comparisons[visible].min()), self.rng.random(), state))
+        return [state for _n, _r, state in sorted(keyed, key=lambda k: k[:2])]
+
+    def next(self) -> tuple[str, str] | None:
+        for state in self._order():
+            pair = pairwise.next_pair(
+                state=state, judge=self.user.pk, rng=self.rng, explore=EXPLORE
+            )
+            if pair is not None:
+                state.record(judge=self.user.pk, left=pair[0], right=pair[1])
+                return pair
+        return None
+
+
+def _estimates(rnd: Round) -> dict[str, tuple[float, float]]:
+    """θ and se per entry from the round's latest scale, refitted when the decisions grew by
+    :data:`REFIT_MIN` or :data:`REFIT_SHARE` since (an adaptive pairing on stale estimates is
+    a random one)."""
+    decided = Comparison.objects.filter(round=rnd, outcome__in=DECIDED).count()
+    if decided == 0:
+        return {}
+    scale = latest_scale(rnd)
+    if scale is None or decided - scale.decisions >= max(REFIT_MIN, REFIT_SHARE * decided):
+        scale = pairwise_scale(round=rnd)
+    return scale.estimates()
+
+
+def _serve(rnd: Round, user, count: int) -> list[Comparison]:
+    pairing = _Pairing(rnd, user)
+    made = []
+    for _attempt in range(count):
+        pair = pairing.next()
+        if pair is None:
+            break
+        try:
+            with transaction.atomic():
+                made.append(
+                    Comparison.objects.create(
+                        round=rnd, judge=user, left_id=pair[0], right_id=pair[1]
+                    )
+                )
+        except IntegrityError:  # pragma: no cover - the seat lock serialises a judge's calls
+            break
+    return made
+
+
+def _choice(winner, skip: bool) -> str:
+    if skip and winner is None:
+        return ComparisonOutcome.SKIP
+    if not skip and winner in CHOICES:
+        return CHOICES[winner]
+    raise ValidationFailed(
+        _("Choose the left or the right entry, or skip the pair."),
+        code="invalid_choice",
+        detail={"winner": [_('Send "left" or "right", or skip: true with no winner.')]},
+    )
+
+
+@transaction.atomic
+def comparison_decide(
+    *, user, comparison_id, winner: str | None = None, skip: bool = False
+) -> Comparison:
+    """Save the judge's decision on a served pair: ``winner`` "left" or "right", or ``skip``
+    (판단 보류). Idempotent: the same decision again returns the comparison unchanged."""
+    outcome = _choice(winner, skip)
+    comparison = comparison_get(user, comparison_id)
+    if comparison.outcome == outcome:
+        return comparison  # a double tap: already saved
+    if comparison.outcome != ComparisonOutcome.PENDING:
+        raise AlreadyDecided(detail={"outcome": comparison.outcome})
+    rnd = comparison.round
+    if (
+        rnd.kind != RoundKind.PAIRWISE
+        or not PanelMember.objects.filter(round=rnd, judge=user).exists()
+    ):
+        raise NotFound()
+    judging_window_check(rnd)
+    pair = {str(comparison.left_id), str(comparison.right_id)}
+    if not pair <= _eligible(rnd, user, pair):
+        raise PairWithdrawn()  # the next pair_next voids it and serves another
+    now = timezone.now()
+    changed = Comparison.objects.filter(pk=comparison.pk, outcome=ComparisonOutcome.PENDING).update(
+        outcome=outcome, decided_at=now
+    )
+    if not changed:  # another request decided it between the read and the write
+        comparison.refresh_from_db()
+        if comparison.outcome == outcome:
+            return comparison
+        raise AlreadyDecided(detail={"outcome": comparison.outcome})
+    comparison.outcome, comparison.decided_at = outcome, now
+    audit_record(
+        actor=user,
+        action="comparison.decide",
+        target=comparison,
+        contest=rnd.contest_id,
+        before={"outcome": ComparisonOutcome.PENDING},
+        after={
+            "outcome": outcome,
+            "left": str(comparison.left_id),
+            "right": str(comparison.right_id),
+        },
+    )
+    return comparison
+
+
+@transaction.atomic
+def comparison_recuse(*, user, comparison_id, side: str, reason: str = "") -> Comparison:
+    """The judge declares a conflict of interest with the ``side`` ("left" or "right") entry of
+    a served pair: a per-entry conflict (as ``assignment_recuse``), at once. The pair is closed
+    as recused, any other open pair with that entry is voided, the judge's earlier decisions
+    involving it stop counting (``judging.scale``), and their assignments on it in rubric
+    rounds go to other judges."""
+    if side not in CHOICES:
+        raise ValidationFailed(detail={"side": [_('Send "left" or "right".')]})
+    comparison = comparison_get(user, comparison_id)
+    if comparison.outcome != ComparisonOutcome.PENDING:
+        raise AlreadyDecided(detail={"outcome": comparison.outcome})
+    rnd = comparison.round
+    entry_id = comparison.left_id if side == "left" else comparison.right_id
+    text = (reason or "").strip()[:2000]
+    Conflict.objects.create(
+        contest=rnd.contest,
+        judge=user,
+        entry_id=entry_id,
+        kind=ConflictKind.RECUSAL,
+        reason=text,
+        created_by=user,
+    )
+    now = timezone.now()
+    Comparison.objects.filter(pk=comparison.pk).update(
+        outcome=ComparisonOutcome.RECUSED, decided_at=now
+    )
+    comparison.outcome, comparison.decided_at = ComparisonOutcome.RECUSED, now
+    _void(
+        list(
+            Comparison.objects.filter(
+                Q(left_id=entry_id) | Q(right_id=entry_id),
+                round=rnd,
+                judge=user,
+                outcome=ComparisonOutcome.PENDING,
+            )
+        )
+    )
+    audit_record(
+        actor=user,
+        action="comparison.recuse",
+        target=comparison,
+        contest=rnd.contest_id,
+        before={"outcome": ComparisonOutcome.PENDING},
+        after={"outcome": ComparisonOutcome.RECUSED, "entry": str(entry_id)},
+        reason=text,
+    )
+    assignments_release_conflicted(actor=user, contest=rnd.contest, judge=user)
+    return comparison

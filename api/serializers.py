@@ -64,6 +64,7 @@ class RoundSerializer(serializers.Serializer):
     name = serializers.CharField()
     order = serializers.IntegerField()
     judges_per_entry = serializers.IntegerField(allow_null=True)
+    kind = serializers.CharField(help_text='"rubric" or "pairwise" (comparative judgement)')
     method = serializers.CharField()
     tie_break = serializers.ListField(child=serializers.CharField())
     per_division = serializers.BooleanField()

@@ -108,9 +108,9 @@ def _image_url(code: str, f: EntryFile | None) -> str | None:
 
 def served_pairs(comparisons: list[Comparison]) -> list[ServedPair]:
     """What the judge sees of these comparisons (two queries: entries, their images)."""
-    ids = {c.left_id for c in comparisons} | {c.right_id for c in comparisons}
+    ids = {str(c.left_id) for c in comparisons} | {str(c.right_id) for c in comparisons}
     entries = {
-        e["pk"]: e
+        str(e["pk"]): e
         for e in Entry.objects.filter(pk__in=ids).values("pk", "blind_code", "title", "description")
     }
     images: dict = {}
@@ -120,12 +120,13 @@ def served_pairs(comparisons: list[Comparison]) -> list[ServedPair]:
         .order_by("created_at", "pk")
         .only("entry_id", "preview_key")
     ):
-        images.setdefault(f.entry_id, f)
+        images.setdefault(str(f.entry_id), f)
 
     def side(entry_id) -> PairSide:
-        e = entries[entry_id]
+        e = entries[str(entry_id)]
         code = e["blind_code"] or "entry"
-        return PairSide(code, e["title"], e["description"], _image_url(code, images.get(entry_id)))
+        image = images.get(str(entry_id))
+        return PairSide(code, e["title"], e["description"], _image_url(code, image))
 
     return [ServedPair(c.pk, side(c.left_id), side(c.right_id), c.served_at) for c in comparisons]
 

@@ -40,9 +40,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from scipy.special import expit
 
+from contests.enums import RoundKind
 from contests.models import Round
 from judging import comparative, pairwise
 from judging.enums import DECIDED, ComparisonOutcome
+from judging.errors import NotPairwise
 from judging.models import Comparison, Conflict
 from judging.selectors import round_entries
 from submissions.enums import EntryStatus
@@ -133,6 +135,14 @@ class RoundScale:
             for label, theta, se in zip(g.fit.entries, g.fit.theta, g.fit.se, strict=True):
                 out[self.pool.ids[int(label)]] = (float(theta), float(se))
         return out
+
+
+def pairwise_round_required(rnd: Round) -> Round:
+    """``rnd`` if it is judged in pairs; ``not_pairwise`` otherwise (an organizer's round, found
+    with ``round_managed_get``: its existence is no secret to them)."""
+    if rnd.kind != RoundKind.PAIRWISE:
+        raise NotPairwise()
+    return rnd
 
 
 def scale_entries(rnd: Round) -> QuerySet[Entry]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from judging import views
+from judging import pairwise_views, views
 
 urlpatterns = [
     path("judging/", views.judge_queue, name="judge-queue"),
@@ -13,6 +13,21 @@ urlpatterns = [
         "judging/assignments/<int:assignment_id>/recuse/",
         views.judge_recuse,
         name="judge-recuse",
+    ),
+    path(
+        "judging/rounds/<int:pairwise_round_id>/compare/",
+        pairwise_views.judge_pair,
+        name="judge-pair",
+    ),
+    path(
+        "judging/comparisons/<int:comparison_id>/decide/",
+        pairwise_views.judge_pair_decide,
+        name="judge-pair-decide",
+    ),
+    path(
+        "judging/comparisons/<int:comparison_id>/recuse/",
+        pairwise_views.judge_pair_recuse,
+        name="judge-pair-recuse",
     ),
     path("contests/<slug:slug>/manage/", views.organizer_contest, name="organizer-contest"),
     path(

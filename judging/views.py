@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from contests.enums import RoundKind
 from contests.selectors import contest_detail_queryset, contest_managed_get, contest_round_get
 from core.errors import DomainError, NotFound, ValidationFailed
 from core.http import job_page, refusals_to
@@ -25,6 +26,7 @@ from core.models import Job
 from judging.dashboard import contest_dashboard
 from judging.enums import ScorecardStatus
 from judging.models import Assignment, Scorecard
+from judging.pair_selectors import judge_pairwise_rounds
 from judging.permissions import is_judge
 from judging.selectors import (
     account_by_username,
@@ -87,7 +89,11 @@ def judge_queue(request):
     return render(
         request,
         "judging/queue.html",
-        {"rounds": list(rounds.values()), "next": _next_open(queue)},
+        {
+            "rounds": list(rounds.values()),
+            "next": _next_open(queue),
+            "pairwise": judge_pairwise_rounds(request.user),
+        },
     )
 
 
@@ -228,6 +234,11 @@ def _assign(request, rnd) -> str | Job:
     s = assignment_start(user=request.user, round=rnd, seed=seed)
     if isinstance(s, Job):
         return s
+    if rnd.kind == RoundKind.PAIRWISE:
+        return _(
+            "This round is judged in pairs: every judge of the panel compares its entries, so "
+            "there is nothing to assign. Its entries are now in judging."
+        )
     return _(
         "Assignment done: %(assigned)d new, %(total)d in all, %(min)d–%(max)d entries per "
         "judge, total expertise affinity %(affinity)s."

@@ -25,6 +25,8 @@ the same way (a double tap) changes nothing and answers the same; deciding it di
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -39,7 +41,14 @@ from judging import pairwise
 from judging.enums import DECIDED, ComparisonOutcome, ConflictKind
 from judging.errors import AlreadyDecided, JudgingWindowClosed, PairWithdrawn
 from judging.models import Comparison, Conflict, PanelMember
-from judging.pair_selectors import comparison_get
+from judging.pair_selectors import (
+    JudgeProgress,
+    ServedPair,
+    comparison_get,
+    judge_progress,
+    pairwise_round_get,
+    served_pairs,
+)
 from judging.permissions import is_judge, judging_window_open
 from judging.scale import latest_scale, pairwise_scale
 from judging.selectors import conflict_pairs, round_entries
@@ -327,3 +336,34 @@ def comparison_recuse(*, user, comparison_id, side: str, reason: str = "") -> Co
     )
     assignments_release_conflicted(actor=user, contest=rnd.contest, judge=user)
     return comparison
+
+
+@dataclass(frozen=True)
+class PairPage:
+    """What a judge's comparison page (and ``GET judging/rounds/{id}/pair/``) shows."""
+
+    round: Round
+    current: ServedPair | None  # None: nothing left this judge may compare
+    upcoming: ServedPair | None  # the next pair, so its images load in advance
+    progress: JudgeProgress
+    ssr: float | None  # the round's reliability as organizers see it (latest fit)
+    ssr_decisions: int  # decisions that fit was made of
+    complete: bool  # the stopping rule is met
+
+
+def pair_page(*, user, round_id) -> PairPage:
+    """Serve (or re-serve) the judge's pairs and say where the round stands."""
+    rnd = pairwise_round_get(user, round_id)
+    held = pair_next(user=user, round=rnd)
+    shown = served_pairs(held[:OPEN_PAIRS])
+    scale = latest_scale(rnd) or pairwise_scale(round=rnd)
+    ssr = None if np.isnan(scale.ssr) else float(scale.ssr)
+    return PairPage(
+        round=rnd,
+        current=shown[0] if shown else None,
+        upcoming=shown[1] if len(shown) > 1 else None,
+        progress=judge_progress(user, rnd),
+        ssr=ssr,
+        ssr_decisions=scale.decisions,
+        complete=scale.complete,
+    )

@@ -80,7 +80,10 @@ def test_conflicts_are_never_served(pw, organizer):
     judge, rnd = pw["judges"][0], pw["prelim"]
     banned = Entry.objects.filter(contest=pw["drawing"]).order_by("receipt_number").first()
     Conflict.objects.create(
-        contest=pw["drawing"], judge=judge, entry=banned, kind=ConflictKind.ENTRY,
+        contest=pw["drawing"],
+        judge=judge,
+        entry=banned,
+        kind=ConflictKind.ENTRY,
         created_by=organizer,
     )
     decided = decide_all(judge, rnd)
@@ -188,9 +191,7 @@ def test_a_recusal_is_a_conflict_at_once(pw):
     assert Comparison.objects.get(pk=held[0].pk).outcome == ComparisonOutcome.RECUSED
     later = decide_all(judge, rnd)
     assert all(known not in (c.left_id, c.right_id) for c in later)
-    assert not Comparison.objects.filter(
-        judge=judge, outcome=ComparisonOutcome.PENDING
-    ).exists()
+    assert not Comparison.objects.filter(judge=judge, outcome=ComparisonOutcome.PENDING).exists()
     # the judge's earlier decisions with that drawing no longer count
     counted = pairwise_scale(round=rnd).decisions
     with_known = sum(known in (c.left_id, c.right_id) for c in decided + later)

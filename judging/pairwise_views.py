@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.http import refusals_to
 from judging.pair_selectors import comparison_get
@@ -22,6 +22,7 @@ from judging.services.comparisons import comparison_decide, comparison_recuse, p
 
 
 @login_required
+@require_safe
 def judge_pair(request, pairwise_round_id):
     page = pair_page(user=request.user, round_id=pairwise_round_id)
     pair, upcoming = page.current, page.upcoming

@@ -8,6 +8,7 @@ It lives in ``results`` because it shows the round's latest ranking snapshot bes
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from contests.selectors import contest_managed_get, contest_round_get
 from judging.scale import MIN_COMPARISONS, SSR_TARGET, pairwise_round_required
@@ -19,6 +20,7 @@ RANKING_ROWS = 100
 
 
 @login_required
+@require_safe
 def organizer_scale(request, slug, pairwise_round_id):
     contest = contest_managed_get(request.user, slug)
     rnd = pairwise_round_required(contest_round_get(contest, pairwise_round_id))

@@ -12,8 +12,12 @@ round's entries except:
 * a pair the judge was already served, in either order (also enforced by the database);
 * in a round ranked per division, two entries of different divisions.
 
-The pairing is :func:`judging.pairwise.next_pair` with :data:`EXPLORE` (see the README's
-"Comparative judgement": the simulation in ``bench/sim_pairwise.py`` chose it). A judge holds at
+The pairing is :func:`judging.pairwise.next_pair` with :data:`EXPLORE` = 1: the focal drawing is
+the least compared one the judge may see (coverage first), its partner random among the
+drawings the judge may pair it with, left/right balanced. Fully adaptive partners (closest
+estimates) would reach the stopping rule with fewer comparisons, but the SSR they produce
+overstates the reliability (see the README's "Comparative judgement" and
+``bench/sim_pairwise.py``), and the stopping rule is only as good as that number. A judge holds at
 most :data:`OPEN_PAIRS` served pairs: the one on screen and the next, whose images the page
 loads in advance; asking again returns the same ones. Served pairs count towards coverage at
 once, so two judges asking at the same time get different pairs.
@@ -37,6 +41,7 @@ from contests.enums import RoundKind
 from contests.models import Round
 from core.audit import audit_record
 from core.errors import NotFound, ValidationFailed
+from core.tasks import run_after_commit
 from judging import pairwise
 from judging.enums import DECIDED, ComparisonOutcome, ConflictKind
 from judging.errors import AlreadyDecided, JudgingWindowClosed, PairWithdrawn
@@ -50,11 +55,15 @@ from judging.pair_selectors import (
     served_pairs,
 )
 from judging.permissions import is_judge, judging_window_open
-from judging.scale import latest_scale, pairwise_scale
+from judging.scale import RoundScale, latest_scale
 from judging.selectors import conflict_pairs, round_entries
 from judging.services.assignment import assignments_release_conflicted
 
-EXPLORE = 0.5  # after the burn-in, the chance that a partner is random (bench/sim_pairwise.py)
+# After the burn-in, the chance that a partner is random rather than the most informative
+# neighbour. 1: random partners, so that the SSR organizers read is honest (bench/sim_pairwise.py:
+# at the stop SSR − true reliability is −0.01…+0.01 with 1, +0.06…+0.10 with 0.5, +0.13…+0.29
+# with 0); the focal drawing is still the least compared one, so coverage stays adaptive.
+EXPLORE = 1.0
 OPEN_PAIRS = 2  # the pair on screen and the next one
 REFIT_MIN = 30  # the pairing refits the scale after this many new decisions …
 REFIT_SHARE = 0.02  # … or this share of the decisions, whichever is more
@@ -196,17 +205,26 @@ class _Pairing:
         return None
 
 
-def _estimates(rnd: Round) -> dict[str, tuple[float, float]]:
-    """θ and se per entry from the round's latest scale, refitted when the decisions grew by
-    :data:`REFIT_MIN` or :data:`REFIT_SHARE` since (an adaptive pairing on stale estimates is
-    a random one)."""
+def round_scale_recent(rnd: Round) -> RoundScale | None:
+    """The round's latest scale from the cache, refitted when the decisions grew by
+    :data:`REFIT_MIN` or :data:`REFIT_SHARE` since — after commit, and in the background where
+    there is a worker (``judging.tasks.round_scale_refresh``), so a judge's request does not
+    wait for a fit of the whole round. None before the first fit."""
     decided = Comparison.objects.filter(round=rnd, outcome__in=DECIDED).count()
-    if decided == 0:
-        return {}
     scale = latest_scale(rnd)
     if scale is None or decided - scale.decisions >= max(REFIT_MIN, REFIT_SHARE * decided):
-        scale = pairwise_scale(round=rnd)
-    return scale.estimates()
+        run_after_commit("judging.tasks.round_scale_refresh", round_id=rnd.pk)
+        scale = latest_scale(rnd)  # refitted already when the work runs in-process
+    return scale
+
+
+def _estimates(rnd: Round) -> dict[str, tuple[float, float]]:
+    """θ and se per entry for an adaptive pairing (an adaptive pairing on stale estimates is a
+    random one); nothing when partners are random."""
+    if EXPLORE >= 1:
+        return {}
+    scale = round_scale_recent(rnd)
+    return scale.estimates() if scale is not None else {}
 
 
 def _serve(rnd: Round, user, count: int) -> list[Comparison]:
@@ -356,14 +374,14 @@ def pair_page(*, user, round_id) -> PairPage:
     rnd = pairwise_round_get(user, round_id)
     held = pair_next(user=user, round=rnd)
     shown = served_pairs(held[:OPEN_PAIRS])
-    scale = latest_scale(rnd) or pairwise_scale(round=rnd)
-    ssr = None if np.isnan(scale.ssr) else float(scale.ssr)
+    scale = round_scale_recent(rnd)
+    ssr = None if scale is None or np.isnan(scale.ssr) else float(scale.ssr)
     return PairPage(
         round=rnd,
         current=shown[0] if shown else None,
         upcoming=shown[1] if len(shown) > 1 else None,
         progress=judge_progress(user, rnd),
         ssr=ssr,
-        ssr_decisions=scale.decisions,
-        complete=scale.complete,
+        ssr_decisions=scale.decisions if scale is not None else 0,
+        complete=scale is not None and scale.complete,
     )

@@ -137,20 +137,23 @@
     release();
   }
 
+  // Fetch the pair after the one on screen (and the progress); data-next says when it is in.
   async function refresh() {
     const mine = generation;
+    section.dataset.next = "loading";
     let data;
     try {
       const response = await fetch(section.dataset.apiPair, {
         credentials: "same-origin",
         headers: { Accept: "application/json" },
       });
-      if (!response.ok) return;
-      data = await response.json();
+      data = response.ok ? await response.json() : null;
     } catch (e) {
-      return; // the next choice reloads the page
+      data = null; // the next choice reloads the page
     }
     if (mine !== generation) return;
+    section.dataset.next = "ready";
+    if (!data) return;
     status(data);
     if (!data.comparison) {
       window.location.reload();

@@ -15,6 +15,7 @@ import copy
 import os
 import re
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
@@ -23,15 +24,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.enums import Role
 from accounts.services import organizer_group
+from contests.enums import RoundKind
+from contests.models import Round
 from core.models import Job
 from judging.enums import ConflictKind
 from judging.models import Assignment, Conflict, PanelMember
 from judging.services.assignment import judges_assign
+from judging.services.comparisons import pair_next
 from judging.services.scoring import scorecard_save
 from submissions.models import Entry, EntryFile
 from tests.factories import contest_make, demo_world_make, user_make
@@ -108,6 +113,16 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("judge-assignment", "POST"): "404 404 302 404 404 404 404 404 404 302",
     ("judge-recuse", "GET"): "405 405 405 405 405 405 405 405 405 302",
     ("judge-recuse", "POST"): "404 404 302 404 404 404 404 404 404 302",
+    # comparative judgement: the pair page of a pairwise round is for its panel's judges; a
+    # served pair is decided (or recused from) by the judge it was served to only
+    ("judge-pair", "GET"): "404 404 200 404 200 404 404 404 404 302",
+    ("judge-pair", "POST"): "405 405 405 405 405 405 405 405 405 302",
+    ("judge-pair-decide", "GET"): "405 405 405 405 405 405 405 405 405 302",
+    ("judge-pair-decide", "POST"): "404 404 302 404 404 404 404 404 404 302",
+    ("judge-pair-recuse", "GET"): "405 405 405 405 405 405 405 405 405 302",
+    ("judge-pair-recuse", "POST"): "404 404 302 404 404 404 404 404 404 302",
+    ("organizer-scale", "GET"): "200 404 404 404 404 404 404 404 404 302",
+    ("organizer-scale", "POST"): "405 405 405 405 405 405 405 405 405 302",
     ("organizer-contest", "GET"): "200 404 404 404 404 404 404 404 404 302",
     ("organizer-contest", "POST"): "200 404 404 404 404 404 404 404 404 302",
     ("organizer-round", "GET"): "200 404 404 404 404 404 404 404 404 302",
@@ -145,6 +160,10 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("api-judge-recuse", "POST"): "404 404 409 404 404 404 404 404 404 401",
     ("api-judge-scorecard", "PUT"): "404 404 409 404 404 404 404 404 404 401",
     ("api-scorecard-unlock", "POST"): "200 404 404 404 404 404 404 404 404 401",
+    ("api-judge-pair", "GET"): "404 404 200 404 200 404 404 404 404 401",
+    ("api-comparison-decide", "POST"): "404 404 200 404 404 404 404 404 404 401",
+    ("api-comparison-recuse", "POST"): "404 404 200 404 404 404 404 404 404 401",
+    ("api-round-scale", "GET"): "200 404 404 404 404 404 404 404 404 401",
     ("api-round-assignment", "POST"): "200 404 404 404 404 404 404 404 404 401",
     ("api-round-progress", "GET"): "200 404 404 404 404 404 404 404 404 401",
     ("api-round-panel", "POST"): "400 404 404 404 404 404 404 404 404 401",
@@ -306,6 +325,25 @@ def build_world() -> dict:
     job = Job.objects.create(
         name="submissions.tasks.derivatives_make", started_by=entry.owner, contest=drawing
     )
+    # A round judged in pairs (comparative judgement): the two other drawings, advanced, on a
+    # panel of the judge and judge_conflict; one pair already served to the judge.
+    now = timezone.now()
+    pairs = Round.objects.create(
+        contest=drawing,
+        code="pairs",
+        name_ko="비교 심사",
+        order=3,
+        kind=RoundKind.PAIRWISE,
+        weight=0,
+        judging_opens_at=now - timedelta(hours=1),
+        judging_closes_at=now + timedelta(days=1),
+    )
+    Entry.objects.filter(contest=drawing, status="in_judging").exclude(pk=entry.pk).update(
+        status="advanced"
+    )
+    for j in (judge, judge_conflict):
+        PanelMember.objects.create(round=pairs, judge=j)
+    comparison = pair_next(user=judge, round=pairs)[0]
     kwargs = {
         "slug": drawing.slug,
         "entry_id": str(entry.pk),
@@ -320,6 +358,8 @@ def build_world() -> dict:
         "name": "rankings",
         "fmt": "csv",
         "job_id": str(job.pk),
+        "pairwise_round_id": str(pairs.pk),
+        "comparison_id": str(comparison.pk),
     }
     return {"users": users, "html": html, "api": api, "kwargs": kwargs, "entry": entry}
 
@@ -356,6 +396,8 @@ BODIES = {
     "api-entry-extension": {"until": "2031-01-01T00:00:00+09:00", "reason": "서버 장애"},
     "api-scorecard-unlock": {"reason": "입력 오류"},
     "api-unpublish": {"reason": "정정"},
+    "api-comparison-decide": {"winner": "left"},
+    "api-comparison-recuse": {"side": "left", "reason": "아는 아이"},
 }
 
 

@@ -77,6 +77,7 @@ def scale_body(report, entries: list) -> dict:
         "complete": report.complete,
         "stopping_rule": report.stopping_rule,
         "decisions": report.decisions,
+        "decided_now": report.decided_now,
         "divisions": [
             {
                 "division": g.code,

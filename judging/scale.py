@@ -35,7 +35,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import CharField, Count, Max, QuerySet
+from django.db.models.functions import Cast
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from scipy.special import expit
@@ -77,6 +78,7 @@ class Decisions:
     winner: np.ndarray  # int64 pool positions
     loser: np.ndarray
     decided_at: list  # datetimes, same order
+    total: int = 0  # decided comparisons of the round, before leaving any out
 
 
 @dataclass(frozen=True)
@@ -103,12 +105,13 @@ class RoundScale:
     version: str
     base: str  # the version of the pool and conflicts (see inputs_version)
     pool: Pool
-    decisions: int
+    decisions: int  # the decisions the fit used
     groups: list[GroupScale]
     judges: np.ndarray  # user ids
     judge_comparisons: np.ndarray
     judge_infit: np.ndarray  # over every group
     judge_misfit: np.ndarray
+    decided: int = 0  # the round's decided comparisons when it was fitted (none left out)
 
     @property
     def ssr(self) -> float:
@@ -145,34 +148,54 @@ def pairwise_round_required(rnd: Round) -> Round:
     return rnd
 
 
-def scale_entries(rnd: Round) -> QuerySet[Entry]:
-    """The entries on the round's scale (see the module docstring)."""
-    compared = Comparison.objects.filter(round_id=rnd.pk)
-    return (
-        Entry.objects.filter(contest_id=rnd.contest_id)
-        .filter(judging_allowed_q())
-        .exclude(status__in=NOT_ON_SCALE)
-        .filter(
-            Q(pk__in=round_entries(rnd).values("pk"))
-            | Q(pk__in=compared.values("left_id"))
-            | Q(pk__in=compared.values("right_id"))
+POOL_COLUMNS = (
+    "pk",
+    "receipt_number",
+    "division__code",
+    "division__name_ko",
+    "division__name_en",
+    "division__order",
+)
+
+
+def _pool_rows(rnd: Round) -> list[tuple]:
+    """The round's entries judges may see, plus those already compared in the round but no
+    longer among them (after advancement), in receipt order. Four queries, none scaling with
+    an IN list except for those last ones."""
+    columns = (Cast("pk", CharField()), *POOL_COLUMNS[1:])  # ids as text: no UUID per row
+    rows = [
+        (canon_id(r[0]), *r[1:])
+        for r in round_entries(rnd).exclude(status__in=NOT_ON_SCALE).values_list(*columns)
+    ]
+    have = {r[0] for r in rows}
+    compared: set[str] = set()
+    for column in ("left_id", "right_id"):
+        values = Comparison.objects.filter(round_id=rnd.pk).values_list(
+            Cast(column, CharField()), flat=True
         )
-    )
+        compared.update(canon_id(v) for v in values.order_by().distinct())
+    extra = compared - have
+    if extra:
+        rows += [
+            (canon_id(r[0]), *r[1:])
+            for r in Entry.objects.filter(contest_id=rnd.contest_id, pk__in=sorted(extra))
+            .filter(judging_allowed_q())
+            .exclude(status__in=NOT_ON_SCALE)
+            .values_list(*columns)
+        ]
+    return sorted(rows, key=lambda r: (r[1] or "", r[0]))
 
 
-def pool_load(rnd: Round, entries: QuerySet[Entry] | None = None) -> Pool:
+def canon_id(text: str) -> str:
+    """An entry id as text in one form: SQLite keeps 32 hex digits, PostgreSQL dashes them."""
+    if len(text) == 32:
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return text
+
+
+def pool_load(rnd: Round) -> Pool:
     """The pool in receipt order, grouped by division when the round ranks per division."""
-    qs = entries if entries is not None else scale_entries(rnd)
-    rows = list(
-        qs.order_by("receipt_number", "pk").values_list(
-            "pk",
-            "receipt_number",
-            "division__code",
-            "division__name_ko",
-            "division__name_en",
-            "division__order",
-        )
-    )
+    rows = _pool_rows(rnd)
     if rnd.per_division:
         divisions = sorted({(r[5], r[2], r[3], r[4]) for r in rows})
         codes = [d[1] for d in divisions]
@@ -181,10 +204,10 @@ def pool_load(rnd: Round, entries: QuerySet[Entry] | None = None) -> Pool:
         codes, names = [None], [""]
     at = {code: i for i, code in enumerate(codes)}
     group = np.array([at[r[2]] if rnd.per_division else 0 for r in rows], dtype=np.int64)
-    ids = [str(r[0]) for r in rows]
+    ids = [r[0] for r in rows]
     return Pool(
         ids=ids,
-        receipts=[r[1] or str(r[0]) for r in rows],
+        receipts=[r[1] or r[0] for r in rows],
         group=group,
         group_codes=codes,
         group_names=names,
@@ -218,25 +241,31 @@ def inputs_version(rnd: Round, pool: Pool) -> tuple[str, str]:
 
 def decisions_load(rnd: Round, pool: Pool) -> Decisions:
     """The round's decisions that count, in the order they were decided (one query for the
-    decisions, one for the conflicts)."""
+    decisions, one for the conflicts). Entry ids come as text (no UUID object per row: 250,000
+    rows load in about a second)."""
     rows = list(
         Comparison.objects.filter(round_id=rnd.pk, outcome__in=DECIDED)
         .order_by("decided_at", "id")
-        .values_list("judge_id", "left_id", "right_id", "outcome", "decided_at")
+        .values_list(
+            "judge_id",
+            Cast("left_id", CharField()),
+            Cast("right_id", CharField()),
+            "outcome",
+            "decided_at",
+        )
     )
     index = pool.index
-    judge = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    left = np.fromiter((index.get(str(r[1]), -1) for r in rows), dtype=np.int64, count=len(rows))
-    right = np.fromiter((index.get(str(r[2]), -1) for r in rows), dtype=np.int64, count=len(rows))
-    left_won = np.fromiter(
-        (r[3] == ComparisonOutcome.LEFT for r in rows), dtype=bool, count=len(rows)
-    )
+    m = len(rows)
+    judge = np.fromiter((r[0] for r in rows), dtype=np.int64, count=m)
+    left = np.fromiter((index.get(canon_id(r[1]), -1) for r in rows), dtype=np.int64, count=m)
+    right = np.fromiter((index.get(canon_id(r[2]), -1) for r in rows), dtype=np.int64, count=m)
+    left_won = np.fromiter((r[3] == ComparisonOutcome.LEFT for r in rows), dtype=bool, count=m)
     keep = (left >= 0) & (right >= 0)
     n = max(len(pool.ids), 1)
     blocked = {
-        judge_id * n + index[str(entry_id)]
+        judge_id * n + pool.index[str(entry_id)]
         for judge_id, entry_id in _conflicted(rnd).values_list("judge_id", "entry_id")
-        if str(entry_id) in index
+        if str(entry_id) in pool.index
     }
     if blocked:
         blocked_keys = np.fromiter(blocked, dtype=np.int64, count=len(blocked))
@@ -248,6 +277,7 @@ def decisions_load(rnd: Round, pool: Pool) -> Decisions:
         winner=np.where(left_won, left, right),
         loser=np.where(left_won, right, left),
         decided_at=[r[4] for r, kept in zip(rows, keep.tolist(), strict=True) if kept],
+        total=m,
     )
 
 
@@ -309,11 +339,25 @@ def scale_compute(rnd: Round, pool: Pool, version: str, base: str) -> RoundScale
         judge_comparisons=counts,
         judge_infit=infit,
         judge_misfit=misfit,
+        decided=decisions.total,
     )
 
 
-def pairwise_scale(*, round: Round) -> RoundScale:
-    """The round's scale now: cached per round and version of its inputs."""
+def decided_count(rnd: Round) -> int:
+    return Comparison.objects.filter(round_id=rnd.pk, outcome__in=DECIDED).count()
+
+
+def pairwise_scale(*, round: Round, lag: float = 0.0) -> RoundScale:
+    """The round's scale now: cached per round and version of its inputs. ``lag`` > 0 accepts
+    the last fit made (by anyone) while the decisions have not grown by more than that share
+    since — for large rounds, whose version changes with every decision (see
+    ``judging.scale_report``)."""
+    if lag > 0:
+        latest = latest_scale(round)
+        if latest is not None and decided_count(round) - latest.decided <= lag * max(
+            latest.decided, 1
+        ):
+            return latest
     pool = pool_load(round)
     version, base = inputs_version(round, pool)
     key = f"gongmo:pairwise-scale:{round.pk}:{version}"

@@ -16,11 +16,14 @@ from judging.scale import (
     MIN_COMPARISONS,
     SSR_TARGET,
     RoundScale,
+    decided_count,
     pairwise_scale,
     stopping_text,
 )
 from judging.scale_history import HistoryPoint, scale_history
 
+LIVE_DECISIONS = 20_000  # up to this many decisions the report refits at every new decision;
+LAG = 0.02  # beyond, it reads the last fit while decisions grew by at most this share since
 HISTOGRAM_BARS = 30  # comparisons 0 … 29 one bar each, then "30+"
 CHART_W, CHART_H, CHART_PAD = 640, 240, 36  # the SSR chart's SVG box
 
@@ -96,6 +99,7 @@ class ScaleReport:
     frame: dict  # the SVG's axes: x0, x1 (left, right), y0, y_mid, y1 (SSR 0, 0.5, 1), target_y
     x_ticks: list[tuple[float, str]]
     bars: list[Bar]
+    decided_now: int  # decisions in the round now (the scale may be a fit of slightly fewer)
 
     @property
     def decisions(self) -> int:
@@ -235,7 +239,8 @@ def _chart(history: list[HistoryPoint], groups: list[GroupSummary]):
 
 
 def scale_report(*, round: Round) -> ScaleReport:
-    scale = pairwise_scale(round=round)
+    decided = decided_count(round)
+    scale = pairwise_scale(round=round, lag=LAG if decided > LIVE_DECISIONS else 0.0)
     groups = _groups(scale)
     history = scale_history(round=round, scale=scale)
     lines, frame, ticks = _chart(history, groups)
@@ -252,4 +257,5 @@ def scale_report(*, round: Round) -> ScaleReport:
         frame=frame,
         x_ticks=ticks,
         bars=_bars(scale),
+        decided_now=decided,
     )

@@ -12,15 +12,16 @@ round's entries except:
 * a pair the judge was already served, in either order (also enforced by the database);
 * in a round ranked per division, two entries of different divisions.
 
-The pairing is :func:`judging.pairwise.next_pair` with :data:`EXPLORE` = 1: the focal drawing is
-the least compared one the judge may see (coverage first), its partner random among the
-drawings the judge may pair it with, left/right balanced. Fully adaptive partners (closest
-estimates) would reach the stopping rule with fewer comparisons, but the SSR they produce
-overstates the reliability (see the README's "Comparative judgement" and
-``bench/sim_pairwise.py``), and the stopping rule is only as good as that number. A judge holds at
-most :data:`OPEN_PAIRS` served pairs: the one on screen and the next, whose images the page
-loads in advance; asking again returns the same ones. Served pairs count towards coverage at
-once, so two judges asking at the same time get different pairs.
+The pairing (:mod:`judging.services.pairing`) is :func:`judging.pairwise.next_pair` with
+``EXPLORE`` = 1: the focal drawing is the least compared one the judge may see (coverage
+first), its partner random among the drawings the judge may pair it with, left/right balanced.
+Fully adaptive partners (closest estimates) would reach the stopping rule with fewer
+comparisons, but the SSR they produce overstates the reliability (see the README's
+"Comparative judgement" and ``bench/sim_pairwise.py``), and the stopping rule is only as good
+as that number. A judge holds at most :data:`OPEN_PAIRS` served pairs: the one on screen and
+the next, whose images the page loads in advance; asking again returns the same ones. Served
+pairs count towards coverage at once, so two judges asking at the same time get different
+pairs.
 
 Decisions are saved at once. The comparison's id is the idempotency key: deciding it again
 the same way (a double tap) changes nothing and answers the same; deciding it differently is
@@ -32,8 +33,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,9 +42,7 @@ from contests.enums import RoundKind
 from contests.models import Round
 from core.audit import audit_record
 from core.errors import NotFound, ValidationFailed
-from core.tasks import run_after_commit
-from judging import pairwise
-from judging.enums import DECIDED, ComparisonOutcome, ConflictKind
+from judging.enums import ComparisonOutcome, ConflictKind
 from judging.errors import AlreadyDecided, JudgingWindowClosed, PairWithdrawn
 from judging.models import Comparison, Conflict, PanelMember
 from judging.pair_selectors import (
@@ -55,19 +54,10 @@ from judging.pair_selectors import (
     served_pairs,
 )
 from judging.permissions import is_judge, judging_window_open
-from judging.scale import RoundScale, latest_scale
-from judging.selectors import conflict_pairs, round_entries
 from judging.services.assignment import assignments_release_conflicted
+from judging.services.pairing import eligible, round_scale_recent, serve
 
-# After the burn-in, the chance that a partner is random rather than the most informative
-# neighbour. 1: random partners, so that the SSR organizers read is honest (bench/sim_pairwise.py:
-# at the stop SSR − true reliability is −0.01…+0.01 with 1, +0.06…+0.10 with 0.5, +0.13…+0.29
-# with 0); the focal drawing is still the least compared one, so coverage stays adaptive.
-EXPLORE = 1.0
 OPEN_PAIRS = 2  # the pair on screen and the next one
-REFIT_MIN = 30  # the pairing refits the scale after this many new decisions …
-REFIT_SHARE = 0.02  # … or this share of the decisions, whichever is more
-SERVED = (ComparisonOutcome.PENDING, *DECIDED)  # what counts towards an entry's coverage
 CHOICES = {"left": ComparisonOutcome.LEFT, "right": ComparisonOutcome.RIGHT}
 
 
@@ -92,13 +82,6 @@ def _seat(user, rnd: Round) -> Round:
     return seat.round
 
 
-def _eligible(rnd: Round, user, entry_ids) -> set[str]:
-    """Of ``entry_ids``, those the judge may see in the round now."""
-    entries = list(round_entries(rnd).filter(pk__in=list(entry_ids)).select_related("child"))
-    blocked = {e for _j, e in conflict_pairs(rnd.contest, entries, [user])}
-    return {str(e.pk) for e in entries} - blocked
-
-
 def _void(comparisons: list[Comparison]) -> None:
     if comparisons:
         Comparison.objects.filter(
@@ -119,131 +102,13 @@ def pair_next(*, user, round: Round) -> list[Comparison]:
         ).order_by("served_at", "id")
     )
     if held:
-        allowed = _eligible(rnd, user, {c.left_id for c in held} | {c.right_id for c in held})
+        allowed = eligible(rnd, user, {c.left_id for c in held} | {c.right_id for c in held})
         stale = [c for c in held if not {str(c.left_id), str(c.right_id)} <= allowed]
         _void(stale)
         held = [c for c in held if c not in stale]
     if len(held) < OPEN_PAIRS:
-        held += _serve(rnd, user, OPEN_PAIRS - len(held))
+        held += serve(rnd, user, OPEN_PAIRS - len(held))
     return held
-
-
-class _Pairing:
-    """The engine's state for one judge's request: one :class:`PairingState` per group."""
-
-    def __init__(self, rnd: Round, user) -> None:
-        entries = list(
-            round_entries(rnd)
-            .select_related("child", "division")
-            .only("pk", "division__code", "child__school")
-            .order_by("pk")
-        )
-        ids = [str(e.pk) for e in entries]
-        division = [e.division.code for e in entries]
-        blocked = {e for _j, e in conflict_pairs(rnd.contest, entries, [user])}
-        served = Comparison.objects.filter(round=rnd, outcome__in=SERVED)
-        counts = dict.fromkeys(ids, 0)
-        lefts = dict.fromkeys(ids, 0)
-        for column in ("left_id", "right_id"):
-            for pk, n in served.values_list(column).annotate(n=Count("id")).order_by():
-                if str(pk) in counts:
-                    counts[str(pk)] += n
-                    if column == "left_id":
-                        lefts[str(pk)] += n
-        mine = [
-            (user.pk, str(a), str(b))
-            for a, b in Comparison.objects.filter(round=rnd, judge=user).values_list(
-                "left_id", "right_id"
-            )
-        ]
-        estimates = _estimates(rnd)
-        keys = sorted(set(division)) if rnd.per_division else [None]
-        self.rng = np.random.default_rng()
-        self.user = user
-        self.states: list[pairwise.PairingState] = []
-        for key in keys:
-            group = [e for e, d in zip(ids, division, strict=True) if key is None or d == key]
-            if len(group) < 2:
-                continue
-            members = set(group)
-            state = pairwise.PairingState.build(
-                entries=group,
-                conflicts={user.pk: [e for e in group if e in blocked]},
-                served=[(j, a, b) for j, a, b in mine if a in members and b in members],
-                seed=int(self.rng.integers(2**31)),
-            )
-            state.comparisons[:] = [counts[e] for e in group]
-            state.left[:] = [lefts[e] for e in group]
-            known = [e for e in group if e in estimates]
-            if known:
-                state.update_estimates(
-                    entries=known,
-                    theta=[estimates[e][0] for e in known],
-                    se=[estimates[e][1] for e in known],
-                )
-            self.states.append(state)
-
-    def _order(self) -> list[pairwise.PairingState]:
-        """Groups by the fewest comparisons among the entries the judge may see (coverage
-        first across divisions too), ties at random."""
-        keyed = []
-        for state in self.states:
-            visible = np.ones(len(state.entries), dtype=bool)
-            visible[state.conflicts.get(self.user.pk, np.zeros(0, dtype=np.int64))] = False
-            if visible.sum() >= 2:
-                keyed.append((int(state.comparisons[visible].min()), self.rng.random(), state))
-        return [state for _n, _r, state in sorted(keyed, key=lambda k: k[:2])]
-
-    def next(self) -> tuple[str, str] | None:
-        for state in self._order():
-            pair = pairwise.next_pair(
-                state=state, judge=self.user.pk, rng=self.rng, explore=EXPLORE
-            )
-            if pair is not None:
-                state.record(judge=self.user.pk, left=pair[0], right=pair[1])
-                return pair
-        return None
-
-
-def round_scale_recent(rnd: Round) -> RoundScale | None:
-    """The round's latest scale from the cache, refitted when the decisions grew by
-    :data:`REFIT_MIN` or :data:`REFIT_SHARE` since — after commit, and in the background where
-    there is a worker (``judging.tasks.round_scale_refresh``), so a judge's request does not
-    wait for a fit of the whole round. None before the first fit."""
-    decided = Comparison.objects.filter(round=rnd, outcome__in=DECIDED).count()
-    scale = latest_scale(rnd)
-    if scale is None or decided - scale.decisions >= max(REFIT_MIN, REFIT_SHARE * decided):
-        run_after_commit("judging.tasks.round_scale_refresh", round_id=rnd.pk)
-        scale = latest_scale(rnd)  # refitted already when the work runs in-process
-    return scale
-
-
-def _estimates(rnd: Round) -> dict[str, tuple[float, float]]:
-    """θ and se per entry for an adaptive pairing (an adaptive pairing on stale estimates is a
-    random one); nothing when partners are random."""
-    if EXPLORE >= 1:
-        return {}
-    scale = round_scale_recent(rnd)
-    return scale.estimates() if scale is not None else {}
-
-
-def _serve(rnd: Round, user, count: int) -> list[Comparison]:
-    pairing = _Pairing(rnd, user)
-    made = []
-    for _attempt in range(count):
-        pair = pairing.next()
-        if pair is None:
-            break
-        try:
-            with transaction.atomic():
-                made.append(
-                    Comparison.objects.create(
-                        round=rnd, judge=user, left_id=pair[0], right_id=pair[1]
-                    )
-                )
-        except IntegrityError:  # pragma: no cover - the seat lock serialises a judge's calls
-            break
-    return made
 
 
 def _choice(winner, skip: bool) -> str:
@@ -278,7 +143,7 @@ def comparison_decide(
         raise NotFound()
     judging_window_check(rnd)
     pair = {str(comparison.left_id), str(comparison.right_id)}
-    if not pair <= _eligible(rnd, user, pair):
+    if not pair <= eligible(rnd, user, pair):
         raise PairWithdrawn()  # the next pair_next voids it and serves another
     now = timezone.now()
     changed = Comparison.objects.filter(pk=comparison.pk, outcome=ComparisonOutcome.PENDING).update(

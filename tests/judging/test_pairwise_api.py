@@ -242,7 +242,7 @@ def test_scale_api_query_count(n, django_assert_num_queries):
         comparison_decide(user=judge, comparison_id=c.pk, winner="left")
     api = client_for(organizer)
     api.get("/api/v1/me/")  # the token's first use is not the endpoint's cost
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(14):
         response = api.get(f"/api/v1/rounds/{rnd.pk}/scale/")
     assert response.json()["count"] == n + 1
 
@@ -269,6 +269,6 @@ def test_organizer_scale_page_query_count(n, django_assert_num_queries):
         comparison_decide(user=judge, comparison_id=c.pk, winner="left")
     browser = Client()
     browser.force_login(organizer)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(17):
         response = browser.get(f"/contests/{contest.slug}/manage/rounds/{rnd.pk}/scale/")
     assert response.status_code == 200

@@ -241,3 +241,18 @@ def test_a_rubric_method_is_refused_for_a_pairwise_round(scaled, organizer):
 
 def test_the_seeded_rounds_stay_rubric(judged):
     assert {r.kind for r in judged["drawing"].rounds.all()} == {RoundKind.RUBRIC}
+
+
+def test_a_large_rounds_report_may_lag_by_a_share_of_its_decisions(judged):
+    rnd = make_pairwise(judged["prelim"], per_division=False)
+    judge = judged["judges"][0]
+    judge_all([judge], rnd)
+    fitted = pairwise_scale(round=rnd)
+    other = judged["judges"][1]
+    c = pair_next(user=other, round=rnd)[0]
+    comparison_decide(user=other, comparison_id=c.pk, winner="left")
+    assert pairwise_scale(round=rnd, lag=0.1) is not None
+    assert pairwise_scale(round=rnd, lag=0.1).decided == fitted.decided == 15  # 1 of 15 new
+    assert pairwise_scale(round=rnd).decided == 16  # exact: refitted
+    report = scale_report(round=rnd)  # a small round: always exact
+    assert report.scale.decided == report.decided_now == 16

@@ -13,11 +13,13 @@ from core.models import AuditRecord
 from judging.enums import ComparisonOutcome, ConflictKind
 from judging.errors import AlreadyDecided, JudgingWindowClosed, PairWithdrawn
 from judging.models import Assignment, Comparison, Conflict, PanelMember
+from judging.pair_conflicts import judge_blocked_entries
 from judging.scale import pairwise_scale
+from judging.selectors import conflict_pairs, round_entries
 from judging.services.assignment import judges_assign
 from judging.services.comparisons import comparison_decide, comparison_recuse, pair_next
 from submissions.enums import ConsentKind, EntryStatus
-from submissions.models import Consent, Entry
+from submissions.models import Consent, Entry, TeamMember
 from tests.factories import user_make
 from tests.judging.pairwise_helpers import decide_all, make_pairwise
 
@@ -217,3 +219,45 @@ def test_the_assignment_of_a_pairwise_round_assigns_nothing(pw, organizer):
     entries = Entry.objects.filter(contest=pw["drawing"]).exclude(status=EntryStatus.DRAFT)
     assert set(entries.values_list("status", flat=True)) == {EntryStatus.IN_JUDGING}
     assert pair_next(user=pw["judges"][0], round=rnd)  # judging goes on
+
+
+def test_the_fast_conflict_lookup_answers_as_conflict_pairs(pw, organizer):
+    """judging.pair_conflicts (an index per round) and judging.selectors.conflict_pairs (the
+    rule) agree, for every kind of conflict, on both tracks."""
+    rnd = pw["prelim"]
+    entries = list(round_entries(rnd).select_related("child"))
+    ids = [str(e.pk) for e in entries]
+    first, second = entries[0], entries[1]
+    teacher = user_make(Role.JUDGE, affiliation="세종한빛 초등학교")  # every child's school
+    plain = user_make(Role.JUDGE, affiliation="다른학교")
+    declared = user_make(Role.JUDGE)
+    for entry, kind in ((first, ConflictKind.ENTRY), (second, ConflictKind.RECUSAL)):
+        Conflict.objects.create(
+            contest=pw["drawing"], judge=declared, entry=entry, kind=kind, created_by=organizer
+        )
+    Conflict.objects.create(
+        contest=pw["drawing"],
+        judge=plain,
+        institution="세종 한빛초등학교",
+        kind=ConflictKind.INSTITUTION,
+        created_by=organizer,
+    )
+    for judge in (teacher, plain, declared, pw["judges"][0]):
+        rule = {e for j, e in conflict_pairs(pw["drawing"], entries, [judge])}
+        assert judge_blocked_entries(rnd, judge, ids) == rule
+    assert judge_blocked_entries(rnd, declared, ids) == {str(first.pk), str(second.pk)}
+    assert judge_blocked_entries(rnd, plain, ids) == set(ids)
+
+
+def test_the_fast_conflict_lookup_on_track_s(judged, organizer):
+    smart = judged["smart"]
+    rnd = make_pairwise(smart.rounds.get(order=1))
+    entries = list(round_entries(rnd))
+    ids = [str(e.pk) for e in entries]
+    universities = set(
+        TeamMember.objects.filter(entry__in=entries).values_list("university", flat=True)
+    )
+    for affiliation in [*universities, "없는 대학교", ""]:
+        judge = user_make(Role.JUDGE, affiliation=affiliation)
+        rule = {e for j, e in conflict_pairs(smart, entries, [judge])}
+        assert judge_blocked_entries(rnd, judge, ids) == rule

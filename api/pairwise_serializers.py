@@ -5,8 +5,11 @@ from rest_framework import serializers
 
 
 class DecisionSerializer(serializers.Serializer):
-    winner = serializers.ChoiceField(
-        choices=["left", "right"], allow_null=True, required=False, default=None
+    winner = serializers.CharField(
+        allow_null=True,
+        required=False,
+        default=None,
+        help_text='"left" or "right"; null with skip: true (판단 보류)',
     )
     skip = serializers.BooleanField(required=False, default=False)
 

@@ -225,9 +225,7 @@ class Round(Bilingual):
             models.CheckConstraint(
                 condition=Q(method__in=[m.value for m in Method]), name="round_method_valid"
             ),
-            models.CheckConstraint(
-                condition=Q(kind__in=RoundKind.values), name="round_kind_valid"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=RoundKind.values), name="round_kind_valid"),
         ]
 
 

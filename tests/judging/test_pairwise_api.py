@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.enums import Role
+from accounts.services import organizer_group
 from contests.enums import RoundKind
 from judging.enums import ComparisonOutcome
 from judging.models import Comparison, Conflict, PanelMember
@@ -105,6 +106,8 @@ def test_a_bad_decision_is_refused_and_changes_nothing(pw, body):
     response = client_for(judge).post(f"/api/v1/judging/comparisons/{c.pk}/", body, format="json")
     assert response.status_code == 400
     assert set(response.json()) == {"code", "message", "detail"}
+    # one code for every bad choice, from the service the page uses too
+    assert response.json()["code"] == "invalid_choice"
     assert Comparison.objects.get(pk=c.pk).outcome == ComparisonOutcome.PENDING
 
 
@@ -272,3 +275,16 @@ def test_organizer_scale_page_query_count(n, django_assert_num_queries):
     with django_assert_num_queries(17):
         response = browser.get(f"/contests/{contest.slug}/manage/rounds/{rnd.pk}/scale/")
     assert response.status_code == 200
+
+
+def test_the_round_admin_offers_the_kind_of_judging(judged, organizer):
+    organizer.groups.add(organizer_group())
+    browser = Client()
+    browser.force_login(organizer)
+    rnd = judged["prelim"]
+    page = browser.get(f"/admin/contests/round/{rnd.pk}/change/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'name="kind"' in text and 'value="pairwise"' in text
+    inline = browser.get(f"/admin/contests/contest/{rnd.contest_id}/change/").content.decode()
+    assert 'name="rounds-0-kind"' in inline

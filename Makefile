@@ -41,6 +41,10 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Every benchmark beside its same-run baseline (~10 min). Nothing to set: PostgreSQL is found
+# (DATABASE_URL, else the local default, started if stopped; without it the database benchmarks
+# are listed as skipped, with what to install). Writes bench/results.json, then regenerates the
+# README's Scale tables from it (python -m bench.readme). One benchmark: python -m bench.run bench.bench_http
 bench: install
 	$(BIN)/python -m bench.run
 

@@ -42,7 +42,7 @@ def _throttled_page(site: AdminSite, request, error: Throttled) -> TemplateRespo
     response = TemplateResponse(
         request, site.login_template or "admin/login.html", context, status=429
     )
-    response["Retry-After"] = str(error.detail.get("retry_after_seconds", 900))
+    response["Retry-After"] = str(error.retry_after)
     return response
 
 

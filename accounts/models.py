@@ -1,8 +1,11 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
+
+EMAIL_TAKEN = _("An account with this email address already exists.")
 
 
 class User(AbstractUser):
@@ -24,9 +27,22 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=models.Q(role__in=Role.values), name="user_role_valid"
             ),
+            # one account per address, whatever its case (accounts.identity.email_normalise)
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="user_email_ci_unique",
+                violation_error_message=EMAIL_TAKEN,
+            ),
         ]
 
     def __str__(self) -> str:
+        return self.name or self.username
+
+    def get_full_name(self) -> str:  # Django's (the admin's greeting): our one name field
+        return self.name or self.username
+
+    def get_short_name(self) -> str:
         return self.name or self.username
 
     @property

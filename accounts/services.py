@@ -6,10 +6,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework.authtoken.models import Token
 
+from accounts.authentication import token_expired
 from accounts.enums import SELF_REGISTERED_ROLES, STAFF_ROLES, Role
-from accounts.models import User
+from accounts.identity import InvalidPhone, email_normalise, phone_normalise
+from accounts.models import EMAIL_TAKEN, User
 from accounts.throttling import (
     client_ip,
     login_failure_record,
@@ -18,11 +21,13 @@ from accounts.throttling import (
 )
 from core.errors import ValidationFailed
 
-ORGANIZER_GROUP = "organizers"
+ORGANIZER_GROUP = "운영자"  # organizers: its name shows in the (Korean) admin
+PHONE_INVALID = _lazy("Enter a Korean phone number, e.g. 010-1234-5678 or 02-123-4567.")
 ORGANIZER_APPS = ("contests", "submissions", "judging")
 
 
-def _validate_account(*, username: str, password: str, email: str, name: str) -> None:
+def _validate_account(*, username: str, password: str, email: str, name: str, phone: str) -> None:
+    """``email`` and ``phone`` as normalised by ``accounts.identity``."""
     errors: dict[str, list[str]] = {}
     if not username or len(username) > 150:
         errors["username"] = [_("Enter a user name of at most 150 characters.")]
@@ -32,6 +37,11 @@ def _validate_account(*, username: str, password: str, email: str, name: str) ->
         validate_email(email)
     except DjangoValidationError:
         errors["email"] = [_("Enter a valid email address.")]
+    else:
+        if email_taken(email):
+            errors["email"] = [str(EMAIL_TAKEN)]
+    if phone is None:
+        errors["phone"] = [str(PHONE_INVALID)]
     if not name.strip():
         errors["name"] = [_("Enter your name.")]
     try:
@@ -41,6 +51,41 @@ def _validate_account(*, username: str, password: str, email: str, name: str) ->
     if errors:
         code = "username_taken" if "username" in errors and len(errors) == 1 else "invalid"
         raise ValidationFailed(_("Please correct the marked fields."), code=code, detail=errors)
+
+
+def email_taken(
+    email: str, *, except_username: str | None = None, except_pk: int | None = None
+) -> bool:
+    """Whether another account already has this address, in any case (one per address; the
+    database holds the same rule, ``user_email_ci_unique``)."""
+    others = User.objects.filter(email__iexact=email_normalise(email)).exclude(email="")
+    if except_username is not None:
+        others = others.exclude(username=except_username)
+    if except_pk is not None:
+        others = others.exclude(pk=except_pk)
+    return others.exists()
+
+
+def _phone_or_none(phone: str) -> str | None:
+    try:
+        return phone_normalise(phone)
+    except InvalidPhone:
+        return None
+
+
+def _taken(exc: IntegrityError) -> ValidationFailed:
+    """Two registrations raced for one user name or one address: the database said no."""
+    if "email" in str(exc).lower():
+        return ValidationFailed(
+            _("Please correct the marked fields."),
+            code="invalid",
+            detail={"email": [str(EMAIL_TAKEN)]},
+        )
+    return ValidationFailed(
+        _("This user name is already taken."),
+        code="username_taken",
+        detail={"username": [_("This user name is already taken.")]},
+    )
 
 
 @transaction.atomic
@@ -54,7 +99,10 @@ def user_register(
             code="invalid_role",
             detail={"role": [_("Choose student or guardian.")]},
         )
-    _validate_account(username=username, password=password, email=email, name=name)
+    email, normal_phone = email_normalise(email), _phone_or_none(phone)
+    _validate_account(
+        username=username, password=password, email=email, name=name, phone=normal_phone
+    )
     try:
         with transaction.atomic():
             return User.objects.create_user(
@@ -62,15 +110,11 @@ def user_register(
                 password=password,
                 email=email,
                 name=name.strip(),
-                phone=phone.strip(),
+                phone=normal_phone,
                 role=role,
             )
-    except IntegrityError as exc:  # two registrations raced for one name
-        raise ValidationFailed(
-            _("This user name is already taken."),
-            code="username_taken",
-            detail={"username": [_("This user name is already taken.")]},
-        ) from exc
+    except IntegrityError as exc:
+        raise _taken(exc) from exc
 
 
 def organizer_group() -> Group:
@@ -95,23 +139,33 @@ def staff_user_create(
     """An organizer creates a judge or organizer account (never self-registration)."""
     if role not in STAFF_ROLES:
         raise ValidationFailed(_("Staff accounts are judges or organizers."), code="invalid_role")
-    _validate_account(username=username, password=password, email=email, name=name)
-    user = User.objects.create_user(
-        username=username,
-        password=password,
-        email=email,
-        name=name,
-        phone=phone,
-        affiliation=affiliation,
-        role=role,
-        is_staff=(role == Role.ORGANIZER),
+    email, normal_phone = email_normalise(email), _phone_or_none(phone)
+    _validate_account(
+        username=username, password=password, email=email, name=name, phone=normal_phone
     )
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                username=username,
+                password=password,
+                email=email,
+                name=name,
+                phone=normal_phone,
+                affiliation=affiliation,
+                role=role,
+                is_staff=(role == Role.ORGANIZER),
+            )
+    except IntegrityError as exc:
+        raise _taken(exc) from exc
     if role == Role.ORGANIZER:
         user.groups.add(organizer_group())
     return user
 
 
-def auth_token_obtain(*, username: str, password: str, request=None) -> str:
+@transaction.atomic
+def auth_token_obtain(*, username: str, password: str, request=None) -> Token:
+    """The account's API token: the one it has while that lives (``API_TOKEN_TTL_DAYS`` from
+    its issue), else a new one. Throttled like every log-in (``accounts.throttling``)."""
     ip = client_ip(request)
     login_throttle_check(username=username, ip=ip)
     user = authenticate(request, username=username, password=password)
@@ -121,5 +175,10 @@ def auth_token_obtain(*, username: str, password: str, request=None) -> str:
             _("The user name or password is incorrect."), code="invalid_credentials"
         )
     login_failures_clear(username=username, ip=ip)
-    token, _created = Token.objects.get_or_create(user=user)
-    return token.key
+    token = Token.objects.select_for_update().filter(user=user).first()
+    if token is not None and token_expired(token):
+        token.delete()
+        token = None
+    if token is None:
+        token = Token.objects.create(user=user)
+    return token

@@ -6,6 +6,8 @@ the name nor the password is ever written anywhere. A fixed window starts at the
 
 import hashlib
 import logging
+import math
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -36,18 +38,30 @@ def _key(username: str, ip: str) -> str:
     return f"login-failures:{digest}"
 
 
+def _retry_after(key: str) -> int:
+    """Seconds until the window that started at the first failure ends (``Retry-After``)."""
+    started = cache.get(f"{key}:start")
+    if started is None:
+        return _window()
+    return max(1, math.ceil(_window() - (time.time() - started)))
+
+
 def login_throttle_check(*, username: str, ip: str) -> None:
-    """Raise ``Throttled`` (429) once this name's failures from this address reach the limit."""
-    if (cache.get(_key(username, ip)) or 0) >= _limit():
+    """Raise ``Throttled`` (429) once this name's failures from this address reach the limit;
+    it says how long until the window ends (``Retry-After`` on the page, the admin and the API).
+    """
+    key = _key(username, ip)
+    if (cache.get(key) or 0) >= _limit():
         raise Throttled(
             _("Too many failed log-in attempts. Please wait 15 minutes and try again."),
-            detail={"retry_after_seconds": _window()},
+            retry_after=_retry_after(key),
         )
 
 
 def login_failure_record(*, username: str, ip: str) -> int:
     key = _key(username, ip)
-    cache.add(key, 0, timeout=_window())
+    if cache.add(key, 0, timeout=_window()):  # the first failure starts the window
+        cache.set(f"{key}:start", time.time(), timeout=_window())
     try:
         failures = cache.incr(key)
     except ValueError:  # expired between add and incr
@@ -60,4 +74,5 @@ def login_failure_record(*, username: str, ip: str) -> int:
 
 
 def login_failures_clear(*, username: str, ip: str) -> None:
-    cache.delete(_key(username, ip))
+    key = _key(username, ip)
+    cache.delete_many([key, f"{key}:start"])

@@ -62,7 +62,7 @@ class LoginView(auth_views.LoginView):
             context = self.get_context_data(form=form, throttled=str(error.message))
             response = self.render_to_response(context)
             response.status_code = 429
-            response["Retry-After"] = str(error.detail.get("retry_after_seconds", 900))
+            response["Retry-After"] = str(error.retry_after)
             return response
         return super().post(request, *args, **kwargs)
 

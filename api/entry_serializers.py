@@ -128,8 +128,10 @@ class EntrySerializer(serializers.ModelSerializer):
         return entry.description if entry.contest.track == "S" else None
 
     def get_members(self, entry) -> list[dict]:
+        when = serializers.DateTimeField().to_representation
         return [
             {
+                "id": m.pk,
                 "name": m.name,
                 "university": m.university,
                 "department": m.department,
@@ -137,6 +139,8 @@ class EntrySerializer(serializers.ModelSerializer):
                 "phone": m.phone,
                 "is_leader": m.is_leader,
                 "is_student": m.is_student,
+                "invited_at": when(m.invited_at),
+                "confirmed_at": when(m.confirmed_at),
             }
             for m in entry.members.all()
         ]
@@ -199,6 +203,7 @@ def _entry_row(row: dict, when) -> dict:
         "video_url": row["video_url"],
         "members": [
             {
+                "id": m["id"],
                 "name": m["name"],
                 "university": m["university"],
                 "department": m["department"],
@@ -206,6 +211,8 @@ def _entry_row(row: dict, when) -> dict:
                 "phone": m["phone"],
                 "is_leader": m["is_leader"],
                 "is_student": m["is_student"],
+                "invited_at": when(m["invited_at"]),
+                "confirmed_at": when(m["confirmed_at"]),
             }
             for m in row["members"]
         ],
@@ -261,7 +268,7 @@ class UploadRequestSerializer(serializers.Serializer):
     slot = serializers.CharField()
     filename = serializers.CharField(max_length=1000)
     content_type = serializers.CharField(max_length=200)
-    size = serializers.IntegerField()
+    size = serializers.IntegerField(max_value=2**63 - 1)  # the service checks the rest
 
 
 class ScreenSerializer(serializers.Serializer):
@@ -276,3 +283,35 @@ class ExtensionSerializer(serializers.Serializer):
 
 class CodeSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=20)
+
+
+class InvitationConfirmSerializer(serializers.Serializer):
+    consent = serializers.BooleanField(
+        help_text="agreement to the collection and use of personal data (the privacy text)"
+    )
+
+
+class InvitationSerializer(serializers.Serializer):
+    """What an invited member sees before confirming (``member_invitation_get``)."""
+
+    contest = serializers.CharField(source="entry.contest.slug")
+    contest_title = serializers.CharField(source="entry.contest.title")
+    team_name = serializers.CharField(source="entry.team_name")
+    title = serializers.CharField(source="entry.title")
+    leader = serializers.CharField(source="leader_name")
+    member = serializers.SerializerMethodField()
+    privacy = serializers.SerializerMethodField()
+    confirmed_at = serializers.DateTimeField(source="member.confirmed_at", allow_null=True)
+
+    def get_member(self, invitation) -> dict:
+        m = invitation.member
+        return {
+            "name": m.name,
+            "university": m.university,
+            "department": m.department,
+            "email": m.email,
+            "phone": m.phone,
+        }
+
+    def get_privacy(self, invitation) -> dict:
+        return {"text": invitation.privacy_text, "text_version": invitation.privacy_version}

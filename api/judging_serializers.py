@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from core.converters import MAX_ID
 from judging.models import Assignment
 from judging.selectors import judge_files
 
@@ -63,7 +64,9 @@ class ScorecardWriteSerializer(serializers.Serializer):
     scores = serializers.DictField(child=serializers.JSONField(), required=False, default=dict)
     comment = serializers.CharField(allow_blank=True, required=False, default="", max_length=5000)
     submit = serializers.BooleanField(required=False, default=False)
-    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+    version = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=2**31 - 1
+    )
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -71,12 +74,14 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class AssignmentRunSerializer(serializers.Serializer):
-    seed = serializers.IntegerField(required=False, default=0)
+    seed = serializers.IntegerField(required=False, default=0, min_value=0, max_value=2**32 - 1)
 
 
 class PanelMemberSerializer(serializers.Serializer):
     judge = serializers.CharField(help_text="username of a judge account")
-    max_load = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    max_load = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=2**31 - 1
+    )
     expertise = serializers.ListField(child=serializers.CharField(), required=False)
 
 
@@ -87,3 +92,17 @@ class ConflictSerializer(serializers.Serializer):
     )
     institution = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ConflictRecordedSerializer(serializers.Serializer):
+    """What ``POST contests/{slug}/conflicts/`` answers: ``entry`` is null for an institution."""
+
+    judge = serializers.CharField()
+    entry = serializers.CharField(allow_null=True, help_text="receipt number, or null")
+    institution = serializers.CharField(allow_blank=True)
+
+
+class QueueFilterSerializer(serializers.Serializer):
+    """``GET judging/assignments/?round=<id>``: an id, or a 400 (never a database overflow)."""
+
+    round = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)

@@ -54,56 +54,71 @@ urlpatterns = [
         entries.EntryExtensionView.as_view(),
         name="api-entry-extension",
     ),
+    path(
+        "entries/<str:entry_id>/members/<str:member_id>/invite/",
+        entries.MemberInviteView.as_view(),
+        name="api-entry-member-invite",
+    ),
+    path(
+        "team-invitations/<str:token>/",
+        entries.InvitationView.as_view(),
+        name="api-team-invitation",
+    ),
+    path(
+        "team-invitations/<str:token>/confirm/",
+        entries.InvitationConfirmView.as_view(),
+        name="api-team-invitation-confirm",
+    ),
     path("judging/assignments/", judging.JudgeAssignmentList.as_view(), name="api-judge-queue"),
     path(
-        "judging/assignments/<int:assignment_id>/",
+        "judging/assignments/<id:assignment_id>/",
         judging.JudgeAssignmentDetail.as_view(),
         name="api-judge-assignment",
     ),
     path(
-        "judging/assignments/<int:assignment_id>/recuse/",
+        "judging/assignments/<id:assignment_id>/recuse/",
         judging.RecuseView.as_view(),
         name="api-judge-recuse",
     ),
     path(
-        "judging/assignments/<int:assignment_id>/scorecard/",
+        "judging/assignments/<id:assignment_id>/scorecard/",
         judging.ScorecardView.as_view(),
         name="api-judge-scorecard",
     ),
     path(
-        "judging/rounds/<int:pairwise_round_id>/pair/",
+        "judging/rounds/<id:pairwise_round_id>/pair/",
         pairwise.PairView.as_view(),
         name="api-judge-pair",
     ),
     path(
-        "judging/comparisons/<int:comparison_id>/",
+        "judging/comparisons/<id:comparison_id>/",
         pairwise.DecideView.as_view(),
         name="api-comparison-decide",
     ),
     path(
-        "judging/comparisons/<int:comparison_id>/recuse/",
+        "judging/comparisons/<id:comparison_id>/recuse/",
         pairwise.RecusePairView.as_view(),
         name="api-comparison-recuse",
     ),
     path(
-        "rounds/<int:pairwise_round_id>/scale/",
+        "rounds/<id:pairwise_round_id>/scale/",
         pairwise.ScaleView.as_view(),
         name="api-round-scale",
     ),
     path(
-        "scorecards/<int:scorecard_id>/unlock/",
+        "scorecards/<id:scorecard_id>/unlock/",
         judging.ScorecardUnlockView.as_view(),
         name="api-scorecard-unlock",
     ),
     path(
-        "rounds/<int:round_id>/assignment/",
+        "rounds/<id:round_id>/assignment/",
         judging.AssignmentRunView.as_view(),
         name="api-round-assignment",
     ),
     path(
-        "rounds/<int:round_id>/progress/", judging.ProgressView.as_view(), name="api-round-progress"
+        "rounds/<id:round_id>/progress/", judging.ProgressView.as_view(), name="api-round-progress"
     ),
-    path("rounds/<int:round_id>/panel/", judging.PanelView.as_view(), name="api-round-panel"),
+    path("rounds/<id:round_id>/panel/", judging.PanelView.as_view(), name="api-round-panel"),
     path(
         "contests/<slug:slug>/conflicts/",
         judging.ConflictView.as_view(),
@@ -115,11 +130,11 @@ urlpatterns = [
         name="api-judges-import",
     ),
     path(
-        "rounds/<int:round_id>/rankings/",
+        "rounds/<id:round_id>/rankings/",
         results.RoundRankingView.as_view(),
         name="api-round-rankings",
     ),
-    path("rounds/<int:round_id>/advance/", results.AdvanceView.as_view(), name="api-round-advance"),
+    path("rounds/<id:round_id>/advance/", results.AdvanceView.as_view(), name="api-round-advance"),
     path(
         "contests/<slug:slug>/rankings/final/",
         results.FinalRankingView.as_view(),
@@ -143,7 +158,7 @@ urlpatterns = [
         name="api-export",
     ),
     path("contests/<slug:slug>/audit/", audit.ContestAuditView.as_view(), name="api-contest-audit"),
-    path("jobs/<int:job_id>/", JobView.as_view(), name="api-job"),
+    path("jobs/<id:job_id>/", JobView.as_view(), name="api-job"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # the split view serves its start-up script as a file: no inline script under our CSP
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

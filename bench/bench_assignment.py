@@ -122,10 +122,12 @@ def summarize(runs: dict[str, dict]) -> dict:
     return {
         "assignment_seconds": {"value": exact["seconds"], "unit": "s",
                                "baseline": two_pass["seconds"],
-                               "ratio": _ratio(exact["seconds"], two_pass["seconds"])},
+                               "ratio": _ratio(exact["seconds"], two_pass["seconds"]),
+                               "target": 5.0, "target_op": "<=", "target_on": "value"},
         "assignment_peak_mb": {"value": exact["peak_mb"], "unit": "MB",
                                "baseline": two_pass["peak_mb"],
-                               "ratio": _ratio(exact["peak_mb"], two_pass["peak_mb"])},
+                               "ratio": _ratio(exact["peak_mb"], two_pass["peak_mb"]),
+                               "target": 1024.0, "target_op": "<=", "target_on": "value"},
         "assignment_objective_gap": {"value": gap, "unit": "affinity below the optimum",
                                      "baseline": baseline_gap, "ratio": _ratio(gap, baseline_gap)},
     }  # fmt: skip

@@ -4,16 +4,18 @@
 there mixes the app's Python, PostgreSQL's work and the load generator. This one explains it:
 one gunicorn worker, one client sending the same requests as ``bench_http`` one after another,
 and the CPU time (user + system, from /proc) that the worker and the PostgreSQL processes
-spent per request. ratio = the bare endpoint's CPU ÷ the endpoint's (like req/s: 1 is as cheap
-as the baseline). Needs DATABASE_URL=postgres://… and Linux's /proc.
-Run: ``python -m bench.bench_cpu``.
+spent per request, in three rounds (each endpoint in turn; the median round is reported).
+Each endpoint is compared with the bare endpoint of its own kind, as in ``bench_http`` (the
+writes with the bare write, the reads with the bare read): ratio = the bare endpoint's CPU ÷
+the endpoint's (like req/s: 1 is as cheap as the baseline). PostgreSQL comes from
+``bench.server.postgres_url``; needs Linux's /proc. Run: ``python -m bench.bench_cpu``.
 """
 
 from __future__ import annotations
 
 import http.client
 import json
-import os
+import statistics
 import sys
 import tempfile
 import time
@@ -22,33 +24,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script, too
 
 from bench import server
-from bench.bench_http import scenarios
+from bench.bench_http import BASELINES, scenarios
 
-REQUESTS, WARMUP = 1500, 100
-MEASURED = ("bare", "scorecard_submit", "upload_slot", "entry_list", "public_results")
-
-
-def _cpu_seconds(pids: list[int]) -> float:
-    total = 0.0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:  # a process that ended meanwhile
-            continue
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
-
-
-def _postgres_pids() -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if (entry / "comm").read_text().strip() == "postgres":
-                    pids.append(int(entry.name))
-            except OSError:
-                continue
-    return pids
+REQUESTS, WARMUP, ROUNDS = 500, 50, 3  # per endpoint and round; the median round is reported
+MEASURED = (
+    "bare_read",
+    "bare_write",
+    "scorecard_submit",
+    "upload_slot",
+    "entry_list",
+    "public_results",
+)
 
 
 def _children(pid: int) -> list[int]:
@@ -82,56 +68,72 @@ def measure(base_url: str) -> dict[str, dict[str, float]]:
         server.manage(env, "migrate", "--verbosity", "0")
         data = server.run_json(env, "bench.http_seed", "http")
         plans = {s["name"]: s["requests"] for s in scenarios(data)}
-        out = {}
+        rounds: dict[str, list[dict]] = {name: [] for name in MEASURED}
         with server.Gunicorn(env, workers=1) as gunicorn:
             time.sleep(0.5)
             worker = _children(gunicorn.proc.pid)
             client = _Client(gunicorn.url)
-            for name in MEASURED:
-                requests = plans[name]
-                for i in range(WARMUP):
-                    client.send(requests[i % len(requests)])
-                pg = _postgres_pids()
-                app0, pg0, wall0 = _cpu_seconds(worker), _cpu_seconds(pg), time.perf_counter()
-                for i in range(REQUESTS):
-                    client.send(requests[i % len(requests)])
-                wall = time.perf_counter() - wall0
-                out[name] = {
-                    "app_ms": (_cpu_seconds(worker) - app0) / REQUESTS * 1000,
-                    "pg_ms": (_cpu_seconds(pg) - pg0) / REQUESTS * 1000,
-                    "wall_ms": wall / REQUESTS * 1000,
-                }
-        return out
+            sent = dict.fromkeys(MEASURED, 0)
+            # round-robin: a drift of the shared machine touches every endpoint alike
+            for _ in range(ROUNDS):
+                for name in MEASURED:
+                    requests = plans[name]
+
+                    def send(n: int, name=name, requests=requests) -> None:
+                        for _ in range(n):
+                            client.send(requests[sent[name] % len(requests)])
+                            sent[name] += 1
+
+                    send(WARMUP)
+                    pg = server.postgres_pids(url)  # the worker's backend exists by now
+                    app0, pg0 = server.cpu_seconds(worker), server.cpu_seconds(pg)
+                    wall0 = time.perf_counter()
+                    send(REQUESTS)
+                    wall = time.perf_counter() - wall0
+                    rounds[name].append(
+                        {
+                            "app_ms": (server.cpu_seconds(worker) - app0) / REQUESTS * 1000,
+                            "pg_ms": (server.cpu_seconds(pg) - pg0) / REQUESTS * 1000,
+                            "wall_ms": wall / REQUESTS * 1000,
+                        }
+                    )
+        return {
+            name: {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+            for name, runs in rounds.items()
+        }
 
 
 def run() -> dict:
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith("postgres") or not Path("/proc/self/stat").exists():
-        print("  skipped: needs DATABASE_URL=postgres://… and Linux's /proc")
+    if not Path("/proc/self/stat").exists():
+        print("  skipped: needs Linux's /proc")
         return {}
-    cpu = measure(base)
-    bare = cpu["bare"]
+    cpu = measure(server.postgres_url())
     out = {}
     for name, row in cpu.items():
-        if name == "bare":
+        if name.startswith("bare"):
             continue
+        kind = BASELINES[name][0]
+        bare = cpu[kind]
         for part in ("app", "pg"):
             out[f"cpu_{name}_{part}_ms"] = {
                 "value": row[f"{part}_ms"],
                 "unit": "ms",
                 "baseline": bare[f"{part}_ms"],
+                "baseline_name": kind,
                 "ratio": bare[f"{part}_ms"] / row[f"{part}_ms"] if row[f"{part}_ms"] else 0.0,
                 "wall_ms": row["wall_ms"],
-                "note": "CPU per request, one at a time; ratio = bare ÷ this (1 = as cheap)",
+                "note": f"CPU per request, one at a time; ratio = {kind} ÷ this (1 = as cheap)",
             }
-    out["cpu_bare_app_ms"] = {
-        "value": bare["app_ms"],
-        "unit": "ms",
-        "baseline": bare["app_ms"],
-        "ratio": 1.0,
-        "pg_ms": bare["pg_ms"],
-        "note": "the bare endpoint's CPU per request: app worker (pg_ms: PostgreSQL)",
-    }
+    for kind in ("bare_read", "bare_write"):
+        for part in ("app", "pg"):
+            out[f"cpu_{kind}_{part}_ms"] = {
+                "value": cpu[kind][f"{part}_ms"],
+                "unit": "ms",
+                "baseline": cpu[kind][f"{part}_ms"],
+                "ratio": 1.0,
+                "wall_ms": cpu[kind]["wall_ms"],
+                "note": f"the {kind} endpoint's CPU per request (a baseline)",
+            }
     return out
 
 

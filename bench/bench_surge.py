@@ -10,7 +10,8 @@ image derivatives run after commit in-process, as on the embedded default withou
 Reported: errors (target 0), p95 per step, and the app's peak memory — the largest gunicorn
 worker VmHWM from /proc — after the first 250 uploads (the baseline) and after all 1,000. The
 file bytes go browser → store, never through the app, so the two must be about equal
-(ratio ≈ 1). Needs DATABASE_URL=postgres://… Run: ``python -m bench.bench_surge``.
+(ratio ≈ 1). PostgreSQL comes from ``bench.server.postgres_url``.
+Run: ``python -m bench.bench_surge``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import io
 import json
 import logging
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -61,6 +63,27 @@ def _surge(env: dict, url: str, guardians: list[dict], image: str, offset: int) 
         return server.run_json(env, "bench.loadgen", "surge", spec.name, timeout=240)
 
 
+def _cpu(gunicorn: server.Gunicorn, database_url: str) -> dict:
+    """CPU so far of each party: the app's workers and PostgreSQL (this database's backends and
+    the writers) per process, moto (threads of this process, whose main thread only waits),
+    and the load generator (a child process, counted once it has ended)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "app": server.cpu_by_pid(gunicorn.worker_pids()),
+        "postgres": server.cpu_by_pid(server.postgres_pids(database_url)),
+        "moto": time.process_time(),
+        "loadgen": children.ru_utime + children.ru_stime,
+    }
+
+
+def _spent(before: dict, after: dict) -> dict[str, float]:
+    spent = {}
+    for k, now in after.items():
+        is_per_process = isinstance(now, dict)
+        spent[k] = server.cpu_spent(before[k], now) if is_per_process else now - before[k]
+    return spent
+
+
 def measure(base_url: str) -> dict:
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's server logs every request
@@ -86,10 +109,16 @@ def measure(base_url: str) -> dict:
                 "guardians"
             ]
             with server.Gunicorn(env) as gunicorn:
+
+                def phase(part: list[dict], offset: int) -> dict:
+                    before = _cpu(gunicorn, url)
+                    result = _surge(env, gunicorn.url, part, image.name, offset)
+                    return {**result, "cpu": _spent(before, _cpu(gunicorn, url))}
+
                 started = time.monotonic()
-                first = _surge(env, gunicorn.url, guardians[:FIRST], image.name, 0)
+                first = phase(guardians[:FIRST], 0)
                 rss_first = gunicorn.peak_rss_mb()
-                rest = _surge(env, gunicorn.url, guardians[FIRST:], image.name, FIRST)
+                rest = phase(guardians[FIRST:], FIRST)
                 rss_all = gunicorn.peak_rss_mb()
                 wall = time.monotonic() - started
             return {
@@ -106,11 +135,7 @@ def measure(base_url: str) -> dict:
 
 
 def run() -> dict:
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith("postgres"):
-        print("  skipped: needs DATABASE_URL=postgres://… (the SQLite default is not measured)")
-        return {}
-    m = measure(base)
+    m = measure(server.postgres_url())
     first, rest = m["first"], m["rest"]
     errors = first["errors"] + rest["errors"]
     note = (
@@ -123,6 +148,9 @@ def run() -> dict:
             "unit": "count",
             "baseline": 0,
             "ratio": float(errors == 0),
+            "target": 0,
+            "target_op": "<=",
+            "target_on": "value",
             "kinds": {**first["error_kinds"], **rest["error_kinds"]},
             "note": note,
         },
@@ -142,8 +170,44 @@ def run() -> dict:
         "unit": "MB",
         "baseline": peak_first,
         "ratio": peak / peak_first,
+        "target": 1.1,
+        "target_op": "<=",
+        "target_on": "ratio",
         "sum_workers_mb": m["rss_all"]["sum_workers"],
         "note": f"largest gunicorn worker VmHWM after {GUARDIANS} uploads vs after {FIRST}",
+    }
+    rate, rate_first = (
+        rest["completed"] / rest["wall_s"],
+        first["completed"] / first["wall_s"],
+    )
+    per_upload = {k: v / rest["completed"] * 1000 for k, v in rest["cpu"].items()}
+    per_upload_first = {k: v / first["completed"] * 1000 for k, v in first["cpu"].items()}
+    total = sum(per_upload.values())
+    cores = os.cpu_count() or 1
+    split = ", ".join(f"{k} {v:.1f}" for k, v in per_upload.items())
+    out["surge_uploads_per_second"] = {
+        "value": rate,
+        "unit": "1/s",
+        "baseline": rate_first,
+        "ratio": rate / rate_first,
+        "cpu_ms_per_upload": per_upload,
+        "ceiling_per_second": cores * 1000 / total,
+        "note": (
+            f"completed slot → upload → confirm per second, uploads {FIRST + 1}–{GUARDIANS}; "
+            f"baseline = the first {FIRST}. CPU per upload (ms): {split}; {total:.0f} ms in all "
+            f"on {cores} cores bounds it at {cores * 1000 / total:.0f}/s"
+        ),
+    }
+    out["surge_app_cpu_per_upload_ms"] = {
+        "value": per_upload["app"],
+        "unit": "ms",
+        "baseline": per_upload_first["app"],
+        "ratio": per_upload["app"] / per_upload_first["app"],
+        "note": (
+            "the app workers' CPU per completed upload (slot + confirm, which re-reads and "
+            "decodes the stored image and, with no Celery broker, makes the preview and "
+            f"thumbnail in the request); baseline = the first {FIRST}"
+        ),
     }
     return out
 

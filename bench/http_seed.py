@@ -115,12 +115,26 @@ def _score_all(rnd) -> None:
 
 
 def publish_track_s(smart, organizer) -> None:
-    """Track S from scores to published results, through the services the API calls."""
+    """Track S from scores to published results, through the services the API calls: its
+    deadline passes first (contests.phases: nothing is judged while entries come in)."""
+    from django.utils import timezone
+
+    from core.actors import SYSTEM
+    from demo.calendar import calendar_all_rounds_open
     from judging.models import PanelMember
     from judging.services.assignment import judges_assign
     from results.services import publication, rankings
 
     r1, r2 = smart.rounds.get(order=1), smart.rounds.get(order=2)
+    calendar_all_rounds_open(smart, now=timezone.now())
+    from accounts.models import User
+
+    for i in range(4):  # the first round's panel: three judges per entry, no conflicts
+        judge = User.objects.create(
+            username=f"bench-r1-{i}", role="judge", affiliation=f"bench r1 {i}", password=UNUSABLE
+        )
+        PanelMember.objects.create(round=r1, judge=judge)
+    judges_assign(user=SYSTEM, round=r1)
     _score_all(r1)
     rankings.ranking_compute(user=organizer, round=r1, method="mean")
     rankings.round_advance(user=organizer, round=r1)
@@ -146,31 +160,35 @@ def seed_http(guardians: int = 200) -> dict:
 
     from accounts.models import User
     from contests.seed import wsce2021_seed
+    from demo.calendar import calendar_in_first_round
     from demo.entries import demo_entries_seed
-    from demo.judging import demo_judging_seed
+    from demo.judging import demo_judging_contest
     from demo.users import demo_users_seed
     from judging.models import Assignment
     from submissions.models import Consent, Entry
 
-    smart, drawing = wsce2021_seed(demo_now=timezone.now())
-    demo_users_seed(password=PASSWORD, contests=[smart, drawing])
+    now = timezone.now()
+    smart, drawing = wsce2021_seed(demo_now=now)
+    judged = demo_judging_contest(now=now)  # entries come in to `drawing`; this one is judged
+    demo_users_seed(password=PASSWORD, contests=[smart, drawing, judged])
     organizer = User.objects.get(username="organizer")
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         demo_entries_seed(smart=smart, drawing=drawing, proposals=4, drawings=6, password=PASSWORD)
-        demo_judging_seed(smart=smart, drawing=drawing, judges=6, password=PASSWORD)
         publish_track_s(smart, organizer)
+    calendar_in_first_round(judged, now=now)
 
-    # Generated rows for load.
+    # Generated rows for load: the organizer's list and the judges' scorecards in the contest
+    # being judged; the guardians' drafts (upload slots) in `drawing`, which takes entries.
     owner = User.objects.create(username="bench-owner", role="guardian", password=UNUSABLE)
-    division = drawing.divisions.get(code="lower")
+    division = judged.divisions.get(code="lower")
     now = timezone.now()
     submitted = Entry.objects.bulk_create(
         [
             Entry(
-                contest=drawing,
+                contest=judged,
                 owner=owner,
                 division=division,
-                status="submitted",
+                status="in_judging",
                 submitted_at=now,
                 receipt_number=f"BENCH-{i:05d}",
                 blind_code=f"BX{i:05d}",
@@ -185,7 +203,7 @@ def seed_http(guardians: int = 200) -> dict:
             for e in submitted
         ]
     )
-    prelim = drawing.rounds.get(order=1)
+    prelim = judged.rounds.get(order=1)
     judges = User.objects.bulk_create(
         [
             User(username=f"bench-judge{j:03d}", role="judge", name=f"J{j}", password=UNUSABLE)
@@ -207,7 +225,7 @@ def seed_http(guardians: int = 200) -> dict:
     criteria = list(prelim.criteria.order_by("order").values_list("code", "max_points"))
     return {
         "smart": smart.slug,
-        "drawing": drawing.slug,
+        "drawing": judged.slug,  # the organizer's entry list
         "organizer_token": _tokens([organizer])[0],
         "judges": [
             {"token": t, "assignments": by_judge[j.pk]}
@@ -252,8 +270,22 @@ def seed_prod_like(password: str) -> dict:
     return {"smart": smart.slug, "r1": r1.pk, "r2": r2.pk, "judges": judges}
 
 
+def close_submissions(slug: str) -> dict:
+    """make prod-like: time passes — the contest's deadline is over, its rounds are judged."""
+    from django.utils import timezone
+
+    from contests.models import Contest
+    from demo.calendar import calendar_all_rounds_open
+
+    calendar_all_rounds_open(Contest.objects.get(slug=slug), now=timezone.now())
+    return {"closed": slug}
+
+
 def main(argv: list[str]) -> int:
     _setup()
+    if argv[0] == "close-submissions":
+        print(json.dumps(close_submissions(argv[1])))
+        return 0
     if argv[0] == "prod-like":
         print(json.dumps(seed_prod_like(argv[1])))
         return 0

@@ -8,8 +8,9 @@ copies → assign → judges score → rank → advance → round 2 → final ra
 approve → publish → public results, and /healthz. Everything is stopped on the way out
 (``finally``, also on Ctrl-C or a failure). Exit status 0 when the smoke test passes.
 
-Needs redis-server (Debian: ``apt-get install redis-server``) and PostgreSQL; DATABASE_URL
-defaults to postgres://gongmo:gongmo@127.0.0.1:5432/gongmo (a role that may CREATE DATABASE).
+Needs redis-server (Debian: ``apt-get install redis-server``) and PostgreSQL, found as the
+benchmarks find it (``bench.server.postgres_url``: DATABASE_URL, else
+postgres://gongmo:gongmo@127.0.0.1:5432/gongmo, a role that may CREATE DATABASE).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import contextlib
 import io
 import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -38,7 +40,6 @@ from PIL import Image, ImageDraw
 
 from bench import server
 
-DEFAULT_DB = "postgres://gongmo:gongmo@127.0.0.1:5432/gongmo"
 PASSWORD = "prod-like-" + uuid.uuid4().hex[:12]
 UNIVERSITIES = ["서울대학교", "KAIST", "부산대학교"]
 
@@ -51,30 +52,6 @@ def check(condition: object, context: object) -> None:
 
 def log(message: str) -> None:
     print(f"[prod-like {time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def _pg_ready() -> bool:
-    ready = shutil.which("pg_isready") or "/usr/bin/pg_isready"
-    return subprocess.run([ready, "-q", "-h", "127.0.0.1"], check=False).returncode == 0  # noqa: S603
-
-
-def ensure_postgres() -> None:
-    """Start the local cluster (Debian's pg_ctlcluster) when it is installed but stopped."""
-    if _pg_ready():
-        return
-    clusters, ctl = shutil.which("pg_lsclusters"), shutil.which("pg_ctlcluster")
-    if clusters and ctl:
-        listed = subprocess.run(  # noqa: S603 (a system tool, fixed arguments)
-            [clusters, "--no-header"], capture_output=True, text=True, check=False
-        ).stdout.split()
-        if len(listed) >= 2:
-            log(f"starting PostgreSQL cluster {listed[0]} {listed[1]}")
-            subprocess.run([ctl, listed[0], listed[1], "start"], check=False)  # noqa: S603
-    for _ in range(30):
-        if _pg_ready():
-            return
-        time.sleep(1)
-    raise SystemExit("PostgreSQL is not answering on 127.0.0.1:5432")
 
 
 class Proc:
@@ -163,7 +140,7 @@ def score_round(base: str, judges: list[str], round_id: int) -> int:
     return scored
 
 
-def smoke(base: str, seed: dict) -> None:
+def smoke(base: str, seed: dict, close_submissions, mailed_token) -> None:
     anon = Api(base)
     health = anon.call("GET", "/healthz")
     check(health["status"] == "ok", health)
@@ -189,13 +166,18 @@ def smoke(base: str, seed: dict) -> None:
                 "abstract": "운영 환경과 같은 구성에서 끝까지 지나가는지 봅니다.",
                 "members": [
                     {"name": f"팀장{n}", "university": UNIVERSITIES[n], "department": "도시공학과",
-                     "email": f"lead{n}@example.com", "phone": "010-1111-2222", "is_leader": True},
+                     "email": f"{username}@example.com", "phone": "010-1111-2222",
+                     "is_leader": True},
                     {"name": f"팀원{n}", "university": UNIVERSITIES[n], "department": "전산학부",
                      "email": f"member{n}@example.com", "phone": "010-3333-4444"},
                 ],
                 "consents": {"privacy": True, "originality": True},
             },
         )  # fmt: skip
+        # The leader is the account holder (confirmed by creating the entry); the other member
+        # confirms through the link the worker mailed (console mail backend: the worker's log).
+        token = mailed_token(f"member{n}@example.com")
+        anon.call("POST", f"/api/v1/team-invitations/{token}/confirm/", json={"consent": True})
         pdf = proposal_pdf(n)
         ticket = student.call(
             "POST",
@@ -217,6 +199,7 @@ def smoke(base: str, seed: dict) -> None:
         submitted = student.call("POST", f"/api/v1/entries/{entry['id']}/submit/")
         check(submitted["receipt_number"], submitted)
     log("3 teams registered, uploaded to S3 (presigned POST) and submitted")
+    close_submissions(slug)  # time passes: judging starts after the deadline (contests.phases)
 
     org = login(base, "organizer", PASSWORD)
     r1, r2 = seed["r1"], seed["r2"]
@@ -250,11 +233,32 @@ def smoke(base: str, seed: dict) -> None:
     log(f"ranked, allocated, approved, published: {len(public['winners'])} public winners")
 
 
+CONFIRM_LINK = re.compile(r"/team/confirm/([^/\s]+)/")
+
+
+def mailbox(log: Path):
+    """Read the confirmation link mailed to an address from the worker's console-mail log."""
+
+    def mailed_token(address: str) -> str:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            text = log.read_text(errors="replace") if log.exists() else ""
+            for message in text.split("\nTo: ")[1:]:
+                if message.startswith(address) and (found := CONFIRM_LINK.search(message)):
+                    return found.group(1)
+            time.sleep(0.5)
+        raise AssertionError(f"no confirmation mail to {address} within 60 s")
+
+    return mailed_token
+
+
 def main() -> int:
-    base_url = os.environ.get("DATABASE_URL") or DEFAULT_DB
     if not shutil.which("redis-server"):
         raise SystemExit("redis-server is missing (Debian: apt-get install redis-server)")
-    ensure_postgres()
+    try:
+        base_url = server.postgres_url()  # starts the local cluster when it is stopped
+    except server.PostgresUnavailable as exc:
+        raise SystemExit(str(exc)) from exc
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
     started = time.monotonic()
@@ -304,7 +308,14 @@ def main() -> int:
             try:
                 with server.Gunicorn(env, timeout=60) as gunicorn:
                     log(f"gunicorn {gunicorn.workers} workers on {gunicorn.url}, S3 mode, Celery")
-                    smoke(gunicorn.url, seed)
+                    smoke(
+                        gunicorn.url,
+                        seed,
+                        lambda slug: server.run_json(
+                            env, "bench.http_seed", "close-submissions", slug
+                        ),
+                        mailbox(procs[-1].log),
+                    )
             except BaseException:
                 for p in procs:
                     print(f"--- {p.name} log (last lines) ---\n{p.tail()}", file=sys.stderr)

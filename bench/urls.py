@@ -1,11 +1,26 @@
-"""Bench-only URLconf: the production URLs plus a bare DRF endpoint, the baseline of bench_http.
+"""Bench-only URLconf: the production URLs plus the bare endpoints, the baselines of bench_http.
 
-The bare endpoint goes through the same stack as every API call (middleware, token
-authentication, DRF's permission check, JSON rendering) and runs one small query, so the ratio
-of an endpoint to it is the cost of that endpoint's own work.
+Both go through the same stack as every API call (middleware, token authentication, DRF's
+permission check, JSON parsing and rendering), so the ratio of an endpoint to the bare endpoint
+of its own kind is the cost of that endpoint's own work:
+
+* ``bench/ping/`` (GET, the bare *read*): one small query;
+* ``bench/write/`` (POST, the bare *write*): the JSON body stored by one INSERT, committed
+  (autocommit: the statement is its own transaction, flushed to the WAL like every write).
+
+Both do their one statement the plain Django way, through the ORM; whatever an endpoint does
+beyond that — its own queries, rules, audit record, serializers — is what its ratio measures.
+The write goes to Django's session table, a table with no rule and no reader in the throwaway
+bench database (``Session.objects.create``: one INSERT, no read first).
 """
 
+import json
+import uuid
+from datetime import timedelta
+
+from django.contrib.sessions.models import Session
 from django.urls import path
+from django.utils import timezone
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -19,4 +34,18 @@ class BarePing(APIView):
         return Response({"user": request.user.pk, "contest": slug})
 
 
-urlpatterns = [path("api/v1/bench/ping/", BarePing.as_view()), *production_urlpatterns]
+class BareWrite(APIView):
+    def post(self, request):
+        row = Session.objects.create(
+            session_key=uuid.uuid4().hex,
+            session_data=json.dumps({"user": request.user.pk, "body": request.data}),
+            expire_date=timezone.now() + timedelta(days=1),
+        )
+        return Response({"id": row.session_key}, status=201)
+
+
+urlpatterns = [
+    path("api/v1/bench/ping/", BarePing.as_view()),
+    path("api/v1/bench/write/", BareWrite.as_view()),
+    *production_urlpatterns,
+]

@@ -51,7 +51,7 @@ MIDDLEWARE = [
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),  # runserver serves DEBUG
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "core.middleware.CommonMiddleware",  # Django's, without APPEND_SLASH under /api/
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -95,6 +95,14 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool(
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=5
     )
+# SQLite (the zero-setup default): every transaction takes the write lock when it begins
+# (BEGIN IMMEDIATE) and a writer waits up to DATABASE_BUSY_TIMEOUT seconds for it. With SQLite's
+# default (BEGIN DEFERRED) two requests that both read, then write — three parallel "publish" —
+# deadlock, and SQLite answers the loser "database is locked" at once: a 500.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=env_int("DATABASE_BUSY_TIMEOUT", 20), transaction_mode="IMMEDIATE"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
@@ -112,12 +120,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # not a rule: a changed or reset password ends the account's API tokens (accounts.passwords)
+    {"NAME": "accounts.passwords.PasswordChangeEndsTokens"},
 ]
 
 # Korean first, English available. Times are stored in UTC and shown in KST.
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]  # 24-hour KST times, e.g. in the admin's lists
 TIME_ZONE = "Asia/Seoul"
 USE_I18N = True
 USE_TZ = True
@@ -189,6 +200,9 @@ CACHES = {
         "LOCATION": env_str("CACHE_LOCATION") or "gongmo",
     }
 }
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 14)  # then 401 token_expired: log in again
+if API_TOKEN_TTL_DAYS < 1:
+    raise ImproperlyConfigured("API_TOKEN_TTL_DAYS must be at least 1.")
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)  # failures per user name and IP ...
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)  # ... per window
 
@@ -213,15 +227,21 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ExpiringTokenAuthentication",  # API_TOKEN_TTL_DAYS
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",  # documents each operation's errors
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # DRF's parsers, with the body cap, a JSON depth limit and refusals in the contract
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.JSONParser",
+        "api.parsers.FormParser",
+        "api.parsers.MultiPartParser",
+    ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Upload slots per user (DOMAIN §10 "upload throttling"); read by api.throttling.
     "DEFAULT_THROTTLE_RATES": {"uploads": env_str("UPLOAD_THROTTLE_RATE") or "60/hour"},
@@ -235,6 +255,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1/",
+    # <id:…> (core/converters.py): a 64-bit id; larger ones match no route (404)
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "format": "int64", "minimum": 0, "maximum": 2**63 - 1}
+    },
     "ENUM_NAME_OVERRIDES": {
         "ContestStatusEnum": "contests.enums.ContestStatus",
         "EntryStatusEnum": "submissions.enums.EntryStatus",

@@ -13,6 +13,12 @@ admin.site.site_title = _("gongmo")
 admin.site.index_title = _("Contest configuration")
 admin_login_throttle(admin.site)  # /admin/login/: 429 after repeated failures, as /login/
 
+# Errors no view answered: JSON {code, message, detail} under /api/, Django's pages elsewhere.
+handler400 = "core.http.bad_request"
+handler403 = "core.http.permission_denied"
+handler404 = "core.http.page_not_found"
+handler500 = "core.http.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),  # load balancers: DB + storage, no auth
     path("", contest_views.home, name="home"),
@@ -21,7 +27,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", account_views.register, name="register"),
     path("me/", account_views.landing, name="landing"),
-    path("jobs/<int:job_id>/", contest_views.job_status, name="job-status"),
+    path("jobs/<id:job_id>/", contest_views.job_status, name="job-status"),
     # Setting a password from an emailed link (judge invitations, forgotten passwords).
     path("accounts/password_reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(

@@ -45,6 +45,20 @@ class Contest(models.Model):
         _("submissions close"), help_text=_("The last second at which a submission is accepted.")
     )
     results_at = models.DateTimeField(_("results announced"), null=True, blank=True)
+    # A publication the organizer scheduled (for the announcement date); ``publish_due`` runs
+    # it. Set and cleared only by results.services.publication (not editable in the admin).
+    publication_scheduled_for = models.DateTimeField(
+        _("publication scheduled for"), null=True, blank=True, editable=False
+    )
+    publication_scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("publication scheduled by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     budget = models.BigIntegerField(_("prize budget (KRW)"), default=0)
     receipt_prefix = models.CharField(_("receipt number prefix"), max_length=20)
     receipt_digits = models.PositiveSmallIntegerField(_("receipt number digits"), default=4)

@@ -20,6 +20,8 @@ def kst(y: int, m: int, d: int, hh: int = 0, mm: int = 0, ss: int = 0) -> dateti
 
 SMART_CITY = "wsce2021-smart-city"
 DRAWING = "wsce2021-drawing"
+S_CLOSE = kst(2021, 7, 31, 23, 59, 59)  # the submission deadlines of 2021
+D_CLOSE = kst(2021, 8, 15, 23, 59, 59)
 
 THEMES = [  # Track S divisions: themes of the expo's Sejong pavilion
     ("mobility", "모빌리티", "Mobility"),
@@ -251,6 +253,44 @@ def demo_shift(closes_at: datetime, now: datetime, *, days_left: int = 14) -> ti
     return target - closes_at
 
 
+def drawing_contest_seed(
+    *, slug: str, title_ko: str, title_en: str, receipt_prefix: str, shift: timedelta
+) -> Contest:
+    """Track D as DOMAIN.md describes it (age divisions, rounds, tiers per division), under
+    ``slug``, its 2021 schedule moved by ``shift``. The demo seeds a second one."""
+    drawing = _contest(
+        slug,
+        title_ko=title_ko,
+        title_en=title_en,
+        track=Track.DRAWING,
+        status=ContestStatus.OPEN,
+        opens_at=kst(2021, 6, 1, 9) + shift,
+        closes_at=D_CLOSE + shift,
+        results_at=kst(2021, 9, 9, 10) + shift,
+        budget=3 * sum(count * amount for *_, count, amount in D_TIERS),
+        receipt_prefix=receipt_prefix,
+        receipt_digits=5,
+        rules_ko=RULES_D_KO,
+        rules_en=RULES_D_EN,
+    )
+    for order, (code, ko, en, born_from, born_until) in enumerate(AGE_DIVISIONS):
+        division, _ = Division.objects.update_or_create(
+            contest=drawing,
+            code=code,
+            defaults=dict(
+                name_ko=ko,
+                name_en=en,
+                order=order,
+                birth_year_min=born_from,
+                birth_year_max=born_until,
+            ),
+        )
+        _tiers(drawing, D_TIERS, division)
+    _rounds(drawing, D_ROUNDS, shift)
+    tiers_validate(contest=drawing)
+    return drawing
+
+
 @transaction.atomic
 def wsce2021_seed(*, demo_now: datetime | None = None) -> tuple[Contest, Contest]:
     """Create or update both WSCE 2021 contests exactly as DOMAIN.md describes.
@@ -258,9 +298,8 @@ def wsce2021_seed(*, demo_now: datetime | None = None) -> tuple[Contest, Contest
     With ``demo_now`` the schedules move so that submissions are open at that moment
     (birth-year divisions stay those of 2021).
     """
-    s_close, d_close = kst(2021, 7, 31, 23, 59, 59), kst(2021, 8, 15, 23, 59, 59)
-    s_shift = demo_shift(s_close, demo_now) if demo_now else timedelta(0)
-    d_shift = demo_shift(d_close, demo_now) if demo_now else timedelta(0)
+    s_shift = demo_shift(S_CLOSE, demo_now) if demo_now else timedelta(0)
+    d_shift = demo_shift(D_CLOSE, demo_now) if demo_now else timedelta(0)
 
     smart = _contest(
         SMART_CITY,
@@ -269,7 +308,7 @@ def wsce2021_seed(*, demo_now: datetime | None = None) -> tuple[Contest, Contest
         track=Track.SMART_CITY,
         status=ContestStatus.OPEN,
         opens_at=kst(2021, 6, 1, 9) + s_shift,
-        closes_at=s_close + s_shift,
+        closes_at=S_CLOSE + s_shift,
         results_at=kst(2021, 9, 10, 15) + s_shift,
         budget=290_000_000,
         receipt_prefix="WSCE21-S",
@@ -289,34 +328,11 @@ def wsce2021_seed(*, demo_now: datetime | None = None) -> tuple[Contest, Contest
     _tiers(smart, S_TIERS, None)
     tiers_validate(contest=smart)
 
-    drawing = _contest(
-        DRAWING,
+    drawing = drawing_contest_seed(
+        slug=DRAWING,
         title_ko="2021 월드스마트시티엑스포 어린이 그림그리기 공모전",
         title_en="WSCE 2021 Children's Drawing Contest",
-        track=Track.DRAWING,
-        status=ContestStatus.OPEN,
-        opens_at=kst(2021, 6, 1, 9) + d_shift,
-        closes_at=d_close + d_shift,
-        results_at=kst(2021, 9, 9, 10) + d_shift,
-        budget=3 * sum(count * amount for *_, count, amount in D_TIERS),
         receipt_prefix="WSCE21-D",
-        receipt_digits=5,
-        rules_ko=RULES_D_KO,
-        rules_en=RULES_D_EN,
+        shift=d_shift,
     )
-    for order, (code, ko, en, born_from, born_until) in enumerate(AGE_DIVISIONS):
-        division, _ = Division.objects.update_or_create(
-            contest=drawing,
-            code=code,
-            defaults=dict(
-                name_ko=ko,
-                name_en=en,
-                order=order,
-                birth_year_min=born_from,
-                birth_year_max=born_until,
-            ),
-        )
-        _tiers(drawing, D_TIERS, division)
-    _rounds(drawing, D_ROUNDS, d_shift)
-    tiers_validate(contest=drawing)
     return smart, drawing

@@ -7,6 +7,7 @@ Services raise these; the API's exception handler turns them into
 
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -52,10 +53,42 @@ class ServiceUnavailable(DomainError):
     default_message = _("The service is temporarily unavailable. Please try again shortly.")
 
 
+class PayloadTooLarge(DomainError):
+    """413: a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (``detail.max_bytes``)."""
+
+    status = 413
+    code = "request_too_large"
+
+    def __init__(self, message: Any = None, *, code: str | None = None, detail: Any = None):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if message is None:
+            message = _("The request body is larger than %(limit)s bytes.") % {
+                "limit": f"{limit:,}"
+            }
+        super().__init__(message, code=code, detail=detail or {"max_bytes": limit})
+
+
 class Throttled(DomainError):
+    """429. ``retry_after`` (seconds) becomes the ``Retry-After`` header of every answer, page
+    or API, and ``detail.retry_after_seconds`` of the JSON body."""
+
     status = 429
     code = "throttled"
     default_message = _("Too many requests. Please wait and try again.")
+
+    def __init__(
+        self,
+        message: Any = None,
+        *,
+        retry_after: int | None = None,
+        code: str | None = None,
+        detail: Any = None,
+    ):
+        detail = dict(detail or {})
+        seconds = retry_after if retry_after is not None else detail.get("retry_after_seconds", 60)
+        self.retry_after = max(1, int(seconds))
+        detail["retry_after_seconds"] = self.retry_after
+        super().__init__(message, code=code, detail=detail)
 
 
 def error_body(code: str, message, detail=None) -> dict:

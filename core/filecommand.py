@@ -24,6 +24,10 @@ def _plain(text: str) -> str:
 class FileCommand(BaseCommand):
     """Subclasses implement :meth:`run` instead of ``handle``."""
 
+    # Files in, files out: nothing here depends on the site's configuration, and they run under
+    # config/cli.py's minimal settings (no apps, no database), so there is nothing to check.
+    requires_system_checks: list[str] = []
+
     def handle(self, *args, **options) -> None:
         try:
             self.run(**options)

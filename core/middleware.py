@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.middleware.common import CommonMiddleware as DjangoCommonMiddleware
 
 
 def storage_origins() -> list[str]:
@@ -48,3 +49,14 @@ class SecurityHeadersMiddleware:
         # built per response (microseconds): the storage settings may differ between tests
         response.headers.setdefault("Content-Security-Policy", content_security_policy())
         return response
+
+
+class CommonMiddleware(DjangoCommonMiddleware):
+    """Django's, without APPEND_SLASH under ``/api/``: a path without its slash answers the
+    API's JSON 404 there (Django would redirect a GET with an HTML body, and refuse a POST with
+    a 500 in DEBUG)."""
+
+    def should_redirect_with_slash(self, request):
+        if request.path_info.startswith("/api/"):
+            return False
+        return super().should_redirect_with_slash(request)

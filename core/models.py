@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.audit_labels import action_label
 from core.errors import Forbidden
 
 
@@ -70,7 +72,9 @@ class AuditRecord(models.Model):
         indexes = [models.Index(fields=["contest", "action"])]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"
+        when = timezone.localtime(self.created_at) if self.created_at else None
+        stamp = f"{when:%Y-%m-%d %H:%M} " if when else ""
+        return f"{stamp}{action_label(self.action)}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -20,6 +20,7 @@ from submissions.services.entries import (
     entry_submit,
 )
 from submissions.services.files import upload_confirm, upload_request
+from submissions.services.members import member_confirm, member_invitation_token
 
 UNIVERSITIES = ["서울대학교", "KAIST", "연세대학교", "부산대학교", "세종대학교", "한양대학교"]
 THEMES = ["mobility", "healthcare", "education", "energy", "culture", "governance"]
@@ -148,8 +149,19 @@ def demo_entries_seed(
         _upload(
             user, entry, "proposal", proposal_pdf(rng, title), "proposal.pdf", "application/pdf"
         )
+        for member in entry.members.filter(confirmed_at__isnull=True):  # as from their emails
+            member_confirm(token=member_invitation_token(member), consent=True)
         if i != proposals - 1:  # the last one stays a draft, to show the journey
             entry_submit(user=user, entry=entry)
+    demo_drawings_seed(contest=drawing, drawings=drawings, password=password, rng=rng)
+    return proposals, drawings
+
+
+def demo_drawings_seed(
+    *, contest: Contest, drawings: int, password: str, rng: random.Random, titles: str = ""
+) -> int:
+    """Drawings entered and submitted through the services: the ``guardian`` login's child
+    first, then a family per ``demo-guardianN`` (the same children in every contest)."""
     for i in range(drawings):
         user = (
             User.objects.get(username="guardian")
@@ -175,9 +187,9 @@ def demo_entries_seed(
         )
         entry = entry_create(
             user=user,
-            contest=drawing,
+            contest=contest,
             data=EntryInput(
-                title=f"내가 꿈꾸는 스마트시티 {i + 1}",
+                title=f"{titles or '내가 꿈꾸는 스마트시티'} {i + 1}",
                 description="하늘을 나는 버스가 있는 도시",
                 child=child,
                 consents={"guardian": True, "publish_name": True, "publish_work": True},
@@ -185,4 +197,4 @@ def demo_entries_seed(
         )
         _upload(user, entry, "drawing", drawing_jpeg(rng), "drawing.jpg", "image/jpeg")
         entry_submit(user=user, entry=entry)
-    return proposals, drawings
+    return drawings

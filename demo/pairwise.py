@@ -1,11 +1,10 @@
-"""`seed_wsce2021 --demo --pairwise`: Track D 예선 judged in pairs, with demo decisions, so
-comparative judgement can be tried in a minute (log in as `judge` or `organizer`)."""
+"""`seed_wsce2021 --demo --pairwise`: the demo contest being judged (Track D's configuration)
+has its 예선 judged in pairs, with demo decisions, so comparative judgement can be tried in a
+minute (log in as `judge` or `organizer`)."""
 
 import random
-from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
 from scipy.special import expit
 
 from contests.enums import RoundKind
@@ -17,16 +16,12 @@ PAIRS_PER_JUDGE = 12  # demo judges other than `judge` decide this many pairs ea
 
 
 @transaction.atomic
-def demo_pairwise_round(*, drawing: Contest) -> Round:
-    """Track D 예선 becomes pairwise, its judging window open from now for two weeks (the
-    demo's submissions are still open: the judging window is what comparative judgement
-    checks)."""
-    prelim = drawing.rounds.get(order=1)
-    now = timezone.now()
+def demo_pairwise_round(*, contest: Contest) -> Round:
+    """The demo contest's 예선 (Track D's configuration) becomes pairwise; its calendar is
+    moved by ``demo.judging.demo_judging_seed`` (submissions closed, round 1's window open)."""
+    prelim = contest.rounds.get(order=1)
     prelim.kind = RoundKind.PAIRWISE
-    prelim.judging_opens_at = now - timedelta(hours=1)
-    prelim.judging_closes_at = now + timedelta(days=14)
-    prelim.save(update_fields=["kind", "judging_opens_at", "judging_closes_at"])
+    prelim.save(update_fields=["kind"])
     return prelim
 
 

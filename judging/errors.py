@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import Conflict, Forbidden, ValidationFailed
+from core.errors import Conflict, ValidationFailed
 
 
 class AssignmentInfeasible(ValidationFailed):
@@ -21,11 +21,6 @@ class EditConflict(Conflict):
 class NotPairwise(ValidationFailed):
     code = "not_pairwise"
     default_message = _("This round is not judged in pairs.")
-
-
-class JudgingWindowClosed(Forbidden):
-    code = "judging_window_closed"
-    default_message = _("This round is not open for judging now.")
 
 
 class AlreadyDecided(Conflict):

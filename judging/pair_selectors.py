@@ -7,16 +7,19 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.core import signing
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from contests.enums import RoundKind
 from contests.models import Round
 from core.errors import NotFound
-from core.storage.objectstore import object_url
 from judging.enums import DECIDED, ComparisonOutcome
 from judging.models import Comparison, PanelMember
 from judging.permissions import is_judge
+from judging.selectors import JudgeFileGrant, conflict_pairs, round_entries
 from submissions.enums import FileStatus
 from submissions.models import Entry, EntryFile
 
@@ -83,7 +86,7 @@ class PairSide:
     code: str  # the anonymous code, e.g. D-7F3A2C9K
     title: str
     description: str
-    image_url: str | None  # the re-encoded preview (no EXIF), a short-lived link named by code
+    image_url: str | None  # the re-encoded preview (no EXIF): a link re-checked when followed
 
 
 @dataclass(frozen=True)
@@ -94,15 +97,63 @@ class ServedPair:
     served_at: datetime
 
 
-def _image_url(code: str, f: EntryFile | None) -> str | None:
-    """The judges' copy of the drawing, named by the anonymous code only."""
+PAIR_IMAGE_SALT = "judging.pair-image"
+
+
+def _image_url(comparison_id: int, side: str, f: EntryFile | None) -> str | None:
+    """The judges' copy of the drawing: a signed link naming the pair and the side only,
+    re-checked when followed (:func:`pair_image_grant`), served as ``<code>-drawing.jpg``."""
     if f is None:
         return None
-    return object_url(
-        key=f.preview_key,
-        filename=f"{code}-drawing.jpg",
-        as_attachment=False,
+    token = signing.dumps({"c": comparison_id, "s": side}, salt=PAIR_IMAGE_SALT)
+    return reverse("judge-pair-image", args=[token])
+
+
+def _first_image(entry_ids) -> dict:
+    images: dict = {}
+    for f in (
+        EntryFile.objects.filter(entry_id__in=list(entry_ids), status=FileStatus.ACCEPTED)
+        .exclude(preview_key="")
+        .order_by("created_at", "pk")
+        .only("entry_id", "preview_key")
+    ):
+        images.setdefault(str(f.entry_id), f)
+    return images
+
+
+def pair_image_grant(token: str) -> JudgeFileGrant:
+    """What a pair's image link serves, checked now, as the rubric's file links
+    (``judging.selectors.judge_file_grant``): the link is genuine and younger than
+    ``SIGNED_URL_SECONDS``; the pair was served in a pairwise round to a judge still on its
+    panel and was not voided or recused; the drawing is still being judged (a withdrawn consent
+    ends it) and is no conflict of that judge's (a recusal ends it). Anything else is
+    NotFound."""
+    try:
+        payload = signing.loads(token, salt=PAIR_IMAGE_SALT, max_age=settings.SIGNED_URL_SECONDS)
+        comparison_id, side = int(payload["c"]), str(payload["s"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise NotFound() from exc
+    c = (
+        Comparison.objects.select_related("round__contest", "judge")
+        .filter(pk=comparison_id, round__kind=RoundKind.PAIRWISE)
+        .exclude(outcome__in=[ComparisonOutcome.VOID, ComparisonOutcome.RECUSED])
+        .first()
+    )
+    if c is None or side not in ("left", "right"):
+        raise NotFound()
+    if not PanelMember.objects.filter(round_id=c.round_id, judge_id=c.judge_id).exists():
+        raise NotFound()
+    entry = round_entries(c.round).filter(pk=c.left_id if side == "left" else c.right_id).first()
+    if entry is None or conflict_pairs(c.round.contest, [entry], [c.judge]):
+        raise NotFound()
+    image = _first_image([entry.pk]).get(str(entry.pk))
+    if image is None:
+        raise NotFound()
+    return JudgeFileGrant(
+        key=image.preview_key,
+        filename=f"{entry.blind_code or 'entry'}-drawing.jpg",
         content_type="image/jpeg",
+        as_attachment=False,
     )
 
 
@@ -113,22 +164,16 @@ def served_pairs(comparisons: list[Comparison]) -> list[ServedPair]:
         str(e["pk"]): e
         for e in Entry.objects.filter(pk__in=ids).values("pk", "blind_code", "title", "description")
     }
-    images: dict = {}
-    for f in (
-        EntryFile.objects.filter(entry_id__in=ids, status=FileStatus.ACCEPTED)
-        .exclude(preview_key="")
-        .order_by("created_at", "pk")
-        .only("entry_id", "preview_key")
-    ):
-        images.setdefault(str(f.entry_id), f)
+    images = _first_image(ids)
 
-    def side(entry_id) -> PairSide:
+    def side(c: Comparison, name: str) -> PairSide:
+        entry_id = c.left_id if name == "left" else c.right_id
         e = entries[str(entry_id)]
         code = e["blind_code"] or "entry"
         image = images.get(str(entry_id))
-        return PairSide(code, e["title"], e["description"], _image_url(code, image))
+        return PairSide(code, e["title"], e["description"], _image_url(c.pk, name, image))
 
-    return [ServedPair(c.pk, side(c.left_id), side(c.right_id), c.served_at) for c in comparisons]
+    return [ServedPair(c.pk, side(c, "left"), side(c, "right"), c.served_at) for c in comparisons]
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from core.http import refusals_to
-from judging.pair_selectors import comparison_get
+from judging.pair_selectors import comparison_get, pair_image_grant
 from judging.scale import MIN_COMPARISONS, SSR_TARGET
 from judging.services.comparisons import comparison_decide, comparison_recuse, pair_page
+from judging.views import grant_response
 
 
 @login_required
@@ -108,3 +109,10 @@ def judge_pair_recuse(request, comparison_id):
         ),
     )
     return redirect(_pair_page_of(request, comparison_id))
+
+
+@require_safe
+def judge_pair_image(request, token):
+    """A drawing of a served pair, re-checked now (``pair_image_grant``): a withdrawn consent,
+    a recusal or a voided pair ends the link at once, as the rubric's file links."""
+    return grant_response(pair_image_grant(token))

@@ -4,7 +4,9 @@ A judge's draft save is the hottest write of the system (200 judges saving every
 a deadline day), so ``judging.services.scoring`` keeps the rules and this module keeps the SQL:
 
 * ``scorecard_state`` — ONE query: the assignment (the judge's own, not recused, the entry
-  visible to judges), its round's criteria, the scorecard if there is one and its scores.
+  visible to judges), its round's criteria, the scorecard if there is one and its scores, and
+  the round's and the contest's dates the phase rule reads (``contests.phases``: scorecards
+  are saved only inside the round's judging window).
 * ``scorecard_write`` — a compare-and-set on ``version``: the scorecard, its scores and the
   audit record change together or not at all, and only if nobody saved in between (it returns
   ``None`` then, and the service decides: retry or ``edit_conflict``). On PostgreSQL it is ONE
@@ -25,7 +27,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from contests.models import Criterion, Round
+from contests.models import Contest, Criterion, Round
 from core.audit import audit_record
 from core.models import AuditRecord
 from judging.enums import ScorecardStatus
@@ -50,6 +52,7 @@ class ScorecardState:
     entry_id: Any
     contest_id: int
     criteria: list[CriterionLine]
+    round: Round | None = None  # with its contest: the columns the phase rule reads
     card_id: int | None = None
     version: int = 1  # a card not yet created starts at 1, as the page assumes
     status: str = ScorecardStatus.DRAFT
@@ -75,17 +78,39 @@ def _t(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
+# What the phase rule reads of the round and its contest (``contests.phases.phase_require``).
+_ROUND = ("id", "code", "name_ko", "name_en", "order", "judging_opens_at", "judging_closes_at")
+_CONTEST = ("id", "status", "opens_at", "closes_at", "appeal_window_days")
+
+
+def _loaded(model, names: tuple[str, ...], values) -> Any:
+    """An instance with just these columns, converted as the ORM converts them (aware
+    datetimes on SQLite too); any other field costs a query."""
+    converted = []
+    for name, value in zip(names, values, strict=True):
+        field = model._meta.get_field(name)
+        col = field.get_col(model._meta.db_table)
+        for convert in connection.ops.get_db_converters(col) + field.get_db_converters(connection):
+            value = convert(value, col, connection)
+        converted.append(value)
+    attnames = [model._meta.get_field(n).attname for n in names]
+    return model.from_db(connection.alias, attnames, converted)
+
+
 @functools.cache
 def _state_sql() -> tuple[str, tuple]:
     """The read's SQL and its fixed parameters. Who may score what is not written here: the
     subquery is ``judging.selectors.scorable_assignments`` compiled by the ORM (cached once
     per process), so the page, the API and this read share one definition."""
     scorable, scorable_params = scorable_assignments().values("pk").query.sql_with_params()
+    q = connection.ops.quote_name
+    extra = ", ".join([*(f"r.{q(c)}" for c in _ROUND), *(f"co.{q(c)}" for c in _CONTEST)])
     sql = f"""
         SELECT a.round_id, a.entry_id, r.contest_id, c.id, c.code, c.max_points,
-               sc.id, sc.version, sc.status, sc.comment, sc.total, s.points
+               sc.id, sc.version, sc.status, sc.comment, sc.total, s.points, {extra}
           FROM {_t(Assignment)} a
           JOIN {_t(Round)} r ON r.id = a.round_id
+          JOIN {_t(Contest)} co ON co.id = r.contest_id
           JOIN {_t(Criterion)} c ON c.round_id = a.round_id
           LEFT JOIN {_t(Scorecard)} sc
                  ON sc.round_id = a.round_id AND sc.entry_id = a.entry_id
@@ -106,11 +131,15 @@ def scorecard_state(*, judge_id: int, assignment_id: int) -> ScorecardState | No
     if not rows:
         return None
     first = rows[0]
+    at = 12 + len(_ROUND)
+    rnd = _loaded(Round, _ROUND, first[12:at])
+    rnd.contest = _loaded(Contest, _CONTEST, first[at : at + len(_CONTEST)])
     state = ScorecardState(
         round_id=first[0],
         entry_id=first[1],
         contest_id=first[2],
         criteria=[CriterionLine(id=r[3], code=r[4], max_points=r[5]) for r in rows],
+        round=rnd,
     )
     if first[6] is not None:
         state.card_id, state.version, state.status = first[6], first[7], first[8]

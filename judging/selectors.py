@@ -6,15 +6,16 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core import signing
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from contests.enums import Track
 from contests.models import Contest, Criterion, Round
 from core.errors import NotFound, ValidationFailed
-from core.storage.objectstore import object_url
-from judging.enums import ScorecardStatus
+from judging.enums import ConflictKind, ScorecardStatus
 from judging.models import Assignment, Conflict, PanelMember, Scorecard
 from judging.permissions import is_judge
 from submissions.enums import EntryStatus, FileStatus
@@ -75,6 +76,63 @@ def conflict_pairs(contest: Contest, entries: list[Entry], judges: list) -> set[
             if own & theirs:
                 pairs.add((judge.pk, entry_id))
     return pairs
+
+
+@dataclass(frozen=True)
+class PendingConflict:
+    judge: str  # username
+    name: str
+    institution: str
+    declared_at: object  # datetime
+    assignments: int  # the judge's unsubmitted pairs in the round it forbids
+
+
+def round_pending_conflicts(rnd: Round) -> list[PendingConflict]:
+    """Institutions judges declared after this round's assignment that still forbid pairs they
+    hold: the organizers' next run of the assignment applies them (DOMAIN §5; a judge's own
+    declaration never changes their queue at once). Submitted scorecards stay until unlocked,
+    so they are not counted. Five queries, whatever the round's size."""
+    held = Assignment.objects.filter(round=rnd, recused_at__isnull=True)
+    declared = list(
+        Conflict.objects.filter(
+            contest_id=rnd.contest_id,
+            kind=ConflictKind.INSTITUTION,
+            judge__in=held.values("judge_id"),
+        )
+        .select_related("judge")
+        .order_by("created_at", "pk")
+    )
+    if not declared:
+        return []
+    pairs = list(
+        held.filter(judge__in={c.judge_id for c in declared}).values_list("judge_id", "entry_id")
+    )
+    submitted = set(
+        Scorecard.objects.filter(
+            round=rnd, status=ScorecardStatus.SUBMITTED, judge__in={c.judge_id for c in declared}
+        ).values_list("judge_id", "entry_id")
+    )
+    entries = list(Entry.objects.filter(pk__in={e for _j, e in pairs}).select_related("child"))
+    institutions = _entrant_institutions(entries, rnd.contest.track)
+    out = []
+    for c in declared:
+        wanted = institution_normalise(c.institution)
+        n = sum(
+            1
+            for j, e in pairs
+            if j == c.judge_id and (j, e) not in submitted and wanted in institutions[str(e)]
+        )
+        if n:
+            out.append(
+                PendingConflict(
+                    judge=c.judge.username,
+                    name=c.judge.name or c.judge.username,
+                    institution=c.institution,
+                    declared_at=c.created_at,
+                    assignments=n,
+                )
+            )
+    return out
 
 
 def round_is_large(rnd: Round) -> bool:
@@ -140,6 +198,13 @@ def scorecards_by_pair(user, assignments) -> dict[tuple[int, str], Scorecard]:
     return {(c.round_id, str(c.entry_id)): c for c in cards}
 
 
+# Links to judges' copies are the app's own: signed, short-lived, and re-checked when followed
+# (``judge_file_grant``), so that a withdrawn consent or a recusal cuts a link already handed
+# out at once. S3 mode then redirects to a presigned URL of at most this many seconds.
+JUDGE_FILE_SALT = "gongmo.judging.judge-file"
+JUDGE_REDIRECT_SECONDS = 60
+
+
 @dataclass(frozen=True)
 class JudgeFile:
     slot: str
@@ -147,52 +212,80 @@ class JudgeFile:
     kind: str  # "image" or "pdf" or "video"
 
 
+@dataclass(frozen=True)
+class JudgeFileGrant:
+    key: str
+    filename: str
+    content_type: str
+    as_attachment: bool
+
+
+def _judge_copy(f: EntryFile) -> tuple[str, str, str, bool] | None:
+    """(kind, key, content type, attachment?) of what a judge may see of a file: the
+    re-encoded image, the PDF rebuilt from its pages, the video; nothing else."""
+    if f.preview_key:
+        return "image", f.preview_key, "image/jpeg", False
+    if f.judge_key:
+        return "pdf", f.judge_key, "application/pdf", True
+    if f.content_type == "video/mp4":
+        return "video", f.key, "video/mp4", True
+    return None
+
+
+def _judge_filename(code: str, slot: str, n: int, kind: str) -> str:
+    """Named by the anonymous code, never by the entrant's file name."""
+    return {
+        "image": f"{code}-{slot}-{n}.jpg",
+        "pdf": f"{code}-{slot}-{n}.pdf",
+        "video": f"{code}-video.mp4",
+    }[kind]
+
+
 def judge_files(assignment: Assignment) -> list[JudgeFile]:
-    """Signed URLs of the copies judges may see: re-encoded images, metadata-free PDFs.
-    The file name is the anonymous code, never the entrant's file name."""
+    """Links to the copies judges may see (re-encoded images, metadata-free PDFs), each naming
+    only the assignment, the file's place among the entry's files and the kind of copy: no
+    key, no file id, nothing that ties the link to an entrant."""
     out = []
-    code = assignment.entry.blind_code or "entry"
     for n, f in enumerate(getattr(assignment.entry, "judge_files", []), start=1):
-        if f.preview_key:
-            out.append(
-                JudgeFile(
-                    f.slot,
-                    object_url(
-                        key=f.preview_key,
-                        filename=f"{code}-{f.slot}-{n}.jpg",
-                        as_attachment=False,
-                        content_type="image/jpeg",
-                    ),
-                    "image",
-                )
-            )
-        elif f.judge_key:
-            out.append(
-                JudgeFile(
-                    f.slot,
-                    object_url(
-                        key=f.judge_key,
-                        filename=f"{code}-{f.slot}-{n}.pdf",
-                        as_attachment=True,
-                        content_type="application/pdf",
-                    ),
-                    "pdf",
-                )
-            )
-        elif f.content_type == "video/mp4":
-            out.append(
-                JudgeFile(
-                    f.slot,
-                    object_url(
-                        key=f.key,
-                        filename=f"{code}-video.mp4",
-                        as_attachment=True,
-                        content_type="video/mp4",
-                    ),
-                    "video",
-                )
-            )
+        copy = _judge_copy(f)
+        if copy is None:
+            continue
+        token = signing.dumps({"a": assignment.pk, "n": n, "k": copy[0]}, salt=JUDGE_FILE_SALT)
+        out.append(JudgeFile(f.slot, reverse("judge-file", args=[token]), copy[0]))
     return out
+
+
+def judge_file_grant(token: str) -> JudgeFileGrant:
+    """What a judge's link serves, checked now: the link is genuine and younger than
+    ``SIGNED_URL_SECONDS``, its assignment is still active and its entry may still be judged
+    (``scorable_assignments``: a withdrawn consent or a recusal ends it), and the file still has
+    that copy. Anything else is NotFound."""
+    try:
+        payload = signing.loads(token, salt=JUDGE_FILE_SALT, max_age=settings.SIGNED_URL_SECONDS)
+        assignment_id, n, kind = int(payload["a"]), int(payload["n"]), str(payload["k"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise NotFound() from exc
+    assignment = scorable_assignments().filter(pk=assignment_id).select_related("entry").first()
+    if assignment is None:
+        raise NotFound()
+    files = list(
+        EntryFile.objects.filter(entry_id=assignment.entry_id, status=FileStatus.ACCEPTED).order_by(
+            "slot", "created_at"
+        )
+    )
+    if not 1 <= n <= len(files):
+        raise NotFound()
+    f = files[n - 1]
+    copy = _judge_copy(f)
+    if copy is None or copy[0] != kind:
+        raise NotFound()
+    code = assignment.entry.blind_code or "entry"
+    return JudgeFileGrant(
+        key=copy[1],
+        filename=_judge_filename(code, f.slot, n, kind),
+        content_type=copy[2],
+        as_attachment=copy[3],
+    )
 
 
 @dataclass(frozen=True)

@@ -5,33 +5,38 @@ from judging import pairwise_views, views
 urlpatterns = [
     path("judging/", views.judge_queue, name="judge-queue"),
     path(
-        "judging/assignments/<int:assignment_id>/",
+        "judging/assignments/<id:assignment_id>/",
         views.judge_assignment,
         name="judge-assignment",
     ),
     path(
-        "judging/assignments/<int:assignment_id>/recuse/",
+        "judging/assignments/<id:assignment_id>/recuse/",
         views.judge_recuse,
         name="judge-recuse",
     ),
     path(
-        "judging/rounds/<int:pairwise_round_id>/compare/",
+        "judging/rounds/<id:pairwise_round_id>/compare/",
         pairwise_views.judge_pair,
         name="judge-pair",
     ),
     path(
-        "judging/comparisons/<int:comparison_id>/decide/",
+        "judging/comparisons/<id:comparison_id>/decide/",
         pairwise_views.judge_pair_decide,
         name="judge-pair-decide",
     ),
     path(
-        "judging/comparisons/<int:comparison_id>/recuse/",
+        "judging/comparisons/<id:comparison_id>/recuse/",
         pairwise_views.judge_pair_recuse,
         name="judge-pair-recuse",
     ),
-    path("contests/<slug:slug>/manage/", views.organizer_contest, name="organizer-contest"),
+    path("judging/files/<str:token>/", views.judge_file, name="judge-file"),
     path(
-        "contests/<slug:slug>/manage/rounds/<int:round_id>/",
+        "judging/pairs/<str:token>/image/",
+        pairwise_views.judge_pair_image,
+        name="judge-pair-image",
+    ),
+    path(
+        "contests/<slug:slug>/manage/rounds/<id:round_id>/",
         views.organizer_round,
         name="organizer-round",
     ),

@@ -11,33 +11,50 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
 from contests.enums import RoundKind
-from contests.selectors import contest_detail_queryset, contest_managed_get, contest_round_get
+from contests.phases import contest_phase, round_window
+from contests.selectors import contest_managed_get, contest_round_get
 from core.errors import DomainError, NotFound, ValidationFailed
-from core.http import job_page, refusals_to
+from core.http import error_text, job_page, refusals_to
 from core.models import Job
-from judging.dashboard import contest_dashboard
+from core.storage.endpoint import object_response
+from core.storage.objectstore import StorageUnavailable, object_url, storage_is_s3
 from judging.enums import ScorecardStatus
-from judging.models import Assignment, Scorecard
+from judging.models import Assignment
 from judging.pair_selectors import judge_pairwise_rounds
 from judging.permissions import is_judge
+from judging.pickers import (
+    ENTRY_LIST_LIMIT,
+    contest_judges,
+    entries_with_judges,
+    expertise_labels,
+    judge_choices,
+    judge_label,
+    judge_pick,
+    scorecards_submitted,
+)
+from judging.progress import rounds_owed
 from judging.selectors import (
-    account_by_username,
+    JUDGE_REDIRECT_SECONDS,
     judge_assignment_get,
     judge_assignments,
+    judge_file_grant,
     judge_files,
+    round_pending_conflicts,
     round_progress,
     scorecards_by_pair,
 )
 from judging.services.assignment import assignment_recuse, assignment_start
 from judging.services.panel import conflict_declare, judge_profile_set, panel_member_add
+from judging.services.reminders import round_reminders_send
 from judging.services.scoring import scorecard_save, scorecard_unlock
 from submissions.enums import FileSlot
 from submissions.selectors import entry_by_receipt
@@ -196,17 +213,44 @@ def judge_recuse(request, assignment_id):
     return redirect("judge-queue")
 
 
+def judge_file(request, token):
+    """A judge's link to a copy of an entry's file, re-checked now (``judge_file_grant``):
+    served from here in filesystem mode, or a redirect to a presigned URL of at most
+    ``JUDGE_REDIRECT_SECONDS`` in S3 mode (app servers never relay bytes there)."""
+    return grant_response(judge_file_grant(token))
+
+
+def grant_response(grant) -> HttpResponse:
+    """Serve what a judge's link grants (a ``JudgeFileGrant``, checked already)."""
+    if storage_is_s3():
+        response = redirect(
+            object_url(
+                key=grant.key,
+                filename=grant.filename,
+                as_attachment=grant.as_attachment,
+                content_type=grant.content_type,
+                expires_in=JUDGE_REDIRECT_SECONDS,
+            )
+        )
+    else:
+        try:
+            response = object_response(
+                key=grant.key,
+                filename=grant.filename,
+                content_type=grant.content_type,
+                as_attachment=grant.as_attachment,
+            )
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        except StorageUnavailable as exc:
+            return HttpResponse(str(exc.message), status=exc.status, content_type="text/plain")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 # ---- Organizers ---------------------------------------------------------------------------
-
-
-@login_required
-def organizer_contest(request, slug):
-    contest = contest_managed_get(request.user, slug, contest_detail_queryset(request.user))
-    return render(
-        request,
-        "judging/organizer_contest.html",
-        {"contest": contest, "dashboard": contest_dashboard(contest)},
-    )
+# The contest's own page (the season's checklist and the dashboard) is results.views'
+# ``organizer_contest``: the checklist reads the results too.
 
 
 def _whole(raw: str, field: str, minimum: int) -> int | None:
@@ -219,14 +263,22 @@ def _whole(raw: str, field: str, minimum: int) -> int | None:
     return int(raw)
 
 
+def _picked(request, field: str, allowed) -> User:
+    judge = judge_pick(request.POST.get(field), allowed=allowed)
+    if judge is None:
+        raise ValidationFailed(detail={field: [_("Choose a judge from the list.")]})
+    return judge
+
+
 def _panel_add(request, rnd) -> str:
-    judge = account_by_username(request.POST.get("judge", ""))
+    judge = _picked(request, "judge", judge_choices(rnd))
     max_load = _whole(request.POST.get("max_load", ""), "max_load", 1)
-    expertise = [c for c in re.split(r"[\s,]+", request.POST.get("expertise", "")) if c]
+    codes = {d.code for d in rnd.contest.divisions.all()}
+    expertise = [c for c in request.POST.getlist("expertise") if c in codes]
     panel_member_add(user=request.user, round=rnd, judge=judge, max_load=max_load)
     if expertise:
         judge_profile_set(judge=judge, expertise=expertise)
-    return _("%(judge)s is on the panel.") % {"judge": judge}
+    return _("%(judge)s is on the panel.") % {"judge": judge_label(judge)}
 
 
 def _assign(request, rnd) -> str | Job:
@@ -235,11 +287,11 @@ def _assign(request, rnd) -> str | Job:
     if isinstance(s, Job):
         return s
     if rnd.kind == RoundKind.PAIRWISE:
-        return _(
+        done = _(
             "This round is judged in pairs: every judge of the panel compares its entries, so "
             "there is nothing to assign. Its entries are now in judging."
         )
-    return _(
+    done = _(
         "Assignment done: %(assigned)d new, %(total)d in all, %(min)d–%(max)d entries per "
         "judge, total expertise affinity %(affinity)s."
     ) % {
@@ -249,10 +301,17 @@ def _assign(request, rnd) -> str | Job:
         "max": s.max_load,
         "affinity": points_text(s.total_affinity),
     }
+    if s.released:
+        done += " " + ngettext(
+            "%(n)d assignment forbidden by a declared conflict went to another judge.",
+            "%(n)d assignments forbidden by declared conflicts went to other judges.",
+            s.released,
+        ) % {"n": s.released}
+    return done
 
 
 def _conflict(request, rnd) -> str:
-    judge = account_by_username(request.POST.get("judge", ""))
+    judge = _picked(request, "judge", contest_judges(rnd.contest))
     receipt = request.POST.get("entry", "").strip()
     entry = entry_by_receipt(request.user, rnd.contest, receipt) if receipt else None
     conflict_declare(
@@ -278,17 +337,22 @@ def _unlock(request, rnd) -> str:
     return _("Unlocked. The judge can change the scorecard again; the reason is recorded.")
 
 
-ROUND_ACTIONS = {"panel": _panel_add, "assign": _assign, "conflict": _conflict, "unlock": _unlock}
+def _remind(request, rnd) -> str:
+    sent = round_reminders_send(user=request.user, round=rnd)
+    return ngettext(
+        "Reminder sent to %(n)d judge: %(names)s.",
+        "Reminders sent to %(n)d judges: %(names)s.",
+        len(sent),
+    ) % {"n": len(sent), "names": ", ".join(f"{r.judge} ({r.left})" for r in sent)}
 
 
-def _submitted_scorecards(rnd, search: str) -> list[Scorecard]:
-    """Submitted scorecards of the round, newest first (belongs in judging.selectors)."""
-    qs = Scorecard.objects.filter(round=rnd, status=SUBMITTED).select_related("judge", "entry")
-    if search:
-        qs = qs.filter(
-            Q(entry__receipt_number__icontains=search) | Q(judge__username__icontains=search)
-        )
-    return list(qs.order_by("-submitted_at", "-pk")[:UNLOCK_LIST_LIMIT])
+ROUND_ACTIONS = {
+    "panel": _panel_add,
+    "assign": _assign,
+    "conflict": _conflict,
+    "unlock": _unlock,
+    "remind": _remind,
+}
 
 
 def _failure(action: str, error: DomainError, data) -> dict:
@@ -301,6 +365,8 @@ def _failure(action: str, error: DomainError, data) -> dict:
         available = detail.get("available") or {}
         entries = [(receipt, available.get(receipt)) for receipt in detail.get("entries", [])]
         listed = []
+    if error.code == "scorecards_outstanding":
+        listed = []  # the message names the judges already
     return {
         "action": action,
         "code": error.code,
@@ -314,9 +380,10 @@ def _failure(action: str, error: DomainError, data) -> dict:
 
 @login_required
 def organizer_round(request, slug, round_id):
-    """Panel and progress, and the forms that change them: add a judge, run the assignment,
-    record a conflict, unlock a scorecard. Success redirects with a message; an error re-renders
-    the page with the message next to the form that caused it, keeping what was typed."""
+    """Panel and progress, and the forms that change them: add a judge (picked by name), run
+    the assignment, remind the judges, record a conflict, unlock a scorecard. Success redirects
+    with a message; an error re-renders the page with the message next to the form that caused
+    it, keeping what was typed."""
     contest = contest_managed_get(request.user, slug)
     rnd = contest_round_get(contest, round_id)
     failed: dict = {}
@@ -330,6 +397,9 @@ def organizer_round(request, slug, round_id):
         except NotFound:
             raise
         except DomainError as error:
+            if action == "remind":  # from the checklist too: a message on the round page
+                messages.error(request, error_text(error))
+                return redirect("organizer-round", slug=contest.slug, round_id=rnd.pk)
             failed = _failure(action, error, request.POST)
         else:
             if isinstance(text, Job):
@@ -338,22 +408,43 @@ def organizer_round(request, slug, round_id):
             messages.success(request, text)
             return redirect("organizer-round", slug=contest.slug, round_id=rnd.pk)
     progress = round_progress(rnd)
+    owed = {j.judge_id: j.outstanding for j in rounds_owed([rnd.pk]).get(rnd.pk, [])}
+    expertise = expertise_labels(contest, [p.judge_id for p in progress])
     search = request.GET.get("q", "").strip()
+    entry_search = request.GET.get("entry", "").strip()
+    entries, entries_total = entries_with_judges(rnd, entry_search)
+    state = contest_phase(contest)
     return render(
         request,
         "judging/organizer_round.html",
         {
             "contest": contest,
             "round": rnd,
-            "progress": progress,
+            "pending_conflicts": round_pending_conflicts(rnd),
+            "phase": state,
+            "window": round_window(rnd, state.now),
+            "progress": [
+                {
+                    "p": p,
+                    "outstanding": owed.get(p.judge_id, 0),
+                    "expertise": expertise.get(p.judge_id, ""),
+                }
+                for p in progress
+            ],
+            "outstanding": sum(owed.values()),
             "assigned": sum(p.assigned for p in progress),
             "drafted": sum(p.drafted for p in progress),
             "submitted": sum(p.submitted for p in progress),
-            "cards": _submitted_scorecards(rnd, search),
+            "cards": scorecards_submitted(rnd, search, UNLOCK_LIST_LIMIT),
             "search": search,
             "limit": UNLOCK_LIST_LIMIT,
-            "division_codes": _("This contest's codes: %(codes)s")
-            % {"codes": ", ".join(d.code for d in contest.divisions.all())},
+            "judges": judge_choices(rnd),
+            "contest_judges": contest_judges(contest),
+            "divisions": contest.divisions.all(),
+            "entries": entries,
+            "entries_total": entries_total,
+            "entry_search": entry_search,
+            "entry_limit": ENTRY_LIST_LIMIT,
             "failed": failed,
             "background_threshold": settings.BACKGROUND_THRESHOLD,
             "errors": {failed["action"]: failed["detail"]} if failed else {},

@@ -220,6 +220,9 @@ class Allocation:
     tiers_total: int
     unawarded_slots: list[SlotRef]
     by_division: dict[str, Allocation] = field(default_factory=dict)
+    # the unawarded slots the walk never reached because the ranking ran out (too few ranked
+    # entries); every other unawarded slot was skipped for its tier's minimum score
+    past_ranking: list[SlotRef] = field(default_factory=list)
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -318,7 +321,8 @@ def prizes_allocate(*, ranking: Sequence[RankedEntry], tiers: Sequence[Tier]) ->
                     group_size=size,
                 )
             )
-    unawarded.extend(slot for _, slot in slots[position:])
+    past = [slot for _, slot in slots[position:]]
+    unawarded.extend(past)
 
     return Allocation(
         awards=awards,
@@ -327,6 +331,7 @@ def prizes_allocate(*, ranking: Sequence[RankedEntry], tiers: Sequence[Tier]) ->
         remainder=remainder,
         tiers_total=tiers_total(tiers),
         unawarded_slots=unawarded,
+        past_ranking=past,
     )
 
 
@@ -361,6 +366,7 @@ def prizes_allocate_by_division(
     per_division: dict[str, Allocation] = {}
     awards: list[Award] = []
     unawarded: list[SlotRef] = []
+    past: list[SlotRef] = []
     for division, tiers in tiers_by_division.items():
         result = prizes_allocate(ranking=rankings.get(division, []), tiers=tiers)
         result = replace(
@@ -369,6 +375,7 @@ def prizes_allocate_by_division(
         per_division[division] = result
         awards.extend(result.awards)
         unawarded.extend(result.unawarded_slots)
+        past.extend(result.past_ranking)
 
     parts = per_division.values()
     return Allocation(
@@ -379,4 +386,5 @@ def prizes_allocate_by_division(
         tiers_total=sum(part.tiers_total for part in parts),
         unawarded_slots=unawarded,
         by_division=per_division,
+        past_ranking=past,
     )

@@ -8,13 +8,28 @@ the same scores is the same ranking.
 from contests.models import Round
 from core.actors import actor_get
 from core.tasks import job_progress
+from results.services.announcement import publication_scheduled_run
 from results.services.rankings import ranking_compute
 
 
-def round_rank(*, round_id: int, user_id: int | None = None, method: str | None = None) -> str:
+def round_rank(
+    *,
+    round_id: int,
+    user_id: int | None = None,
+    method: str | None = None,
+    override_reason: str = "",
+) -> str:
     """Compute a round's ranking (``ranking_compute``); returns the snapshot's id."""
     rnd = Round.objects.select_related("contest").get(pk=round_id)
     job_progress(10)
-    snapshot = ranking_compute(user=actor_get(user_id), round=rnd, method=method)
+    snapshot = ranking_compute(
+        user=actor_get(user_id), round=rnd, method=method, override_reason=override_reason
+    )
     job_progress(100)
     return str(snapshot.pk)
+
+
+def publication_scheduled(*, contest_id: int, user_id: int | None = None, due: str = "") -> str:
+    """Publish a contest's results at the scheduled time (``manage.py publish_due`` queues it),
+    acting as the organizer who scheduled them; a no-op once done or cancelled."""
+    return publication_scheduled_run(contest_id=contest_id, user_id=user_id, due=due)

@@ -1,5 +1,9 @@
-"""Results pages: the organizer's (rank, advance, final ranking, allocate, approve, publish)
-and the public's (the published winners)."""
+"""Results pages: the organizer's (rank, advance, final ranking, allocate, approve, preview and
+publish or schedule) and the public's (the published winners)."""
+
+import uuid
+from functools import cached_property
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib import messages
@@ -7,63 +11,72 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST, require_safe
 
 from contests.enums import METHOD_CHOICES
-from contests.selectors import contest_managed_get, contest_round_get, contests_visible_to
-from core.http import job_page, refusals_to
+from contests.phases import kst
+from contests.selectors import (
+    contest_detail_queryset,
+    contest_managed_get,
+    contest_round_get,
+    contests_visible_to,
+)
+from core.errors import DomainError, NotFound
+from core.http import error_text, job_page, refusals_to
 from core.models import Job
-from results.models import Allocation
-from results.selectors import public_winner, publication_live, results_public
-from results.services import publication, rankings
+from judging.dashboard import contest_dashboard
+from results import pages, public_cache
+from results.models import Publication
+from results.selectors import (
+    preview_winners,
+    public_drawing_url,
+    public_winners,
+    publication_live,
+    publication_public_get,
+    results_public,
+)
+from results.services import announcement, publication, rankings
+from results.steps import contest_steps
 
 
-def _judge_chart(judges: list[dict]) -> list[dict]:
-    """Bars for the judge statistics: mean ± deviation on the 0–100 scale."""
-    return [
+@login_required
+def organizer_contest(request, slug):
+    """The organizer's contest page: the season as a checklist (what is done, what is missing,
+    the one next action), then the dashboard."""
+    contest = contest_managed_get(request.user, slug, contest_detail_queryset(request.user))
+    return render(
+        request,
+        "judging/organizer_contest.html",
         {
-            **j,
-            "left": max(0.0, (j.get("mean") or 0) - (j.get("std") or 0)),
-            "width": 2 * (j.get("std") or 0),
-        }
-        for j in judges
-    ]
-
-
-def _named(rows: list[dict], names: dict[str, str]) -> list[dict]:
-    """Rows of a snapshot or allocation with the division's name beside its stored code."""
-    return [{**r, "division_name": names.get(r.get("division"), r.get("division"))} for r in rows]
+            "contest": contest,
+            "season": contest_steps(contest),
+            "dashboard": contest_dashboard(contest),
+        },
+    )
 
 
 @login_required
 def results_manage(request, slug):
     contest = contest_managed_get(request.user, slug)
-    names = {d.code: d.name for d in contest.divisions.all()}
-    rounds = []
-    for rnd in contest.rounds.order_by("order"):
-        snap = rankings.latest_ranking(contest, rnd)
-        rounds.append(
-            {
-                "round": rnd,
-                "snapshot": snap,
-                "rows": _named(snap.rows[:100], names) if snap else [],
-                "chart": _judge_chart(snap.judges) if snap else [],
-            }
-        )
-    allocation = Allocation.objects.filter(contest=contest).first()
+    season = contest_steps(contest)
     return render(
         request,
         "results/manage.html",
         {
             "contest": contest,
-            "rounds": rounds,
+            "season": season,
+            "rounds": pages.round_views(contest, season),
             "methods": METHOD_CHOICES,
             "background_threshold": settings.BACKGROUND_THRESHOLD,
-            "final": rankings.latest_ranking(contest, None),
-            "allocation": allocation,
-            "awards": _named(allocation.awards, names) if allocation else [],
+            "final": pages.final_view(contest),
+            "allocation": pages.allocation_view(contest),
             "live": publication_live(contest),
+            "scheduled_for": contest.publication_scheduled_for,
+            "ready": season.ready_to_publish,
+            "primary": season.current.key if season.current else "",
         },
     )
 
@@ -81,14 +94,17 @@ def results_action(request, slug, action):
     if action == "rank":
         rnd = contest_round_get(contest, request.POST.get("round"))
         snap = rankings.ranking_start(
-            user=user, round=rnd, method=request.POST.get("method") or None
+            user=user,
+            round=rnd,
+            method=request.POST.get("method") or None,
+            override_reason=request.POST.get("override_reason", "")[:2000],
         )
         if isinstance(snap, Job):
             return job_page(request, snap, _results_page(request, slug, action))
         messages.success(
             request,
-            _("Ranked %(n)d entries (inputs %(sha)s…).")
-            % {"n": len(snap.rows), "sha": snap.inputs_sha256[:12]},
+            ngettext("Ranked %(n)d entry.", "Ranked %(n)d entries.", len(snap.rows))
+            % {"n": len(snap.rows)},
         )
     elif action == "advance":
         rnd = contest_round_get(contest, request.POST.get("round"))
@@ -103,9 +119,8 @@ def results_action(request, slug, action):
     elif action == "approve":
         publication.allocation_approve(user=user, contest=contest)
         messages.success(request, _("Allocation approved."))
-    elif action == "publish":
-        publication.results_publish(user=user, contest=contest)
-        messages.success(request, _("Results published."))
+    elif action == "publish":  # from the preview, confirmed
+        return _publish(request, contest)
     elif action == "unpublish":
         publication.results_unpublish(
             user=user, contest=contest, reason=request.POST.get("reason", "")
@@ -116,19 +131,118 @@ def results_action(request, slug, action):
     return redirect("organizer-results", slug=contest.slug)
 
 
-def public_results(request, slug: str):
-    """The published winners (404 before publication); Track D shows a gallery of drawings
-    whose guardians consented, through short-lived signed URLs."""
-    contest = get_object_or_404(contests_visible_to(request.user), slug=slug)
-    live = results_public(contest)
-    winners = [public_winner(w) for w in live.winners]
+def _publish(request, contest):
+    """Publishing needs the organizer's confirmation on the preview (and a second one when it
+    comes before the announcement date)."""
+    preview_url = reverse("organizer-results-preview", args=[contest.slug])
+    early = contest.results_at is not None and contest.results_at > timezone.now()
+    if request.POST.get("confirm") != "1" or (early and request.POST.get("early") != "1"):
+        messages.error(
+            request,
+            _("Look at the preview and confirm before publishing.")
+            if request.POST.get("confirm") != "1"
+            else _("Confirm that the results go public before the announcement date."),
+        )
+        return redirect(preview_url)
+    publication.results_publish(user=request.user, contest=contest)
+    messages.success(request, _("Results published. The letters are being sent."))
+    return redirect("organizer-results", slug=contest.slug)
+
+
+@login_required
+def results_preview(request, slug):
+    """The public page as publication will make it, with what goes out and the confirmation;
+    POST schedules the publication for the announcement date, or cancels the schedule."""
+    contest = contest_managed_get(request.user, slug)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "schedule":
+                announcement.publication_schedule(user=request.user, contest=contest)
+                messages.success(
+                    request,
+                    _("Publication scheduled for %(when)s (KST). You can cancel it until then.")
+                    % {"when": kst(contest.results_at)},
+                )
+            elif request.POST.get("action") == "cancel":
+                announcement.publication_schedule_cancel(
+                    user=request.user, contest=contest, reason=request.POST.get("reason", "")
+                )
+                messages.success(request, _("The scheduled publication is cancelled."))
+            else:
+                raise Http404
+        except NotFound:
+            raise
+        except DomainError as error:
+            messages.error(request, error_text(error))
+        return redirect("organizer-results-preview", slug=contest.slug)
+    try:
+        preview = announcement.publication_preview(user=request.user, contest=contest)
+    except NotFound:
+        raise
+    except DomainError as error:
+        messages.error(request, error_text(error))
+        return redirect("organizer-results", slug=contest.slug)
+    winners = preview_winners(preview.winners)
     return render(
         request,
-        "results/public.html",
+        public_cache.PAGE_TEMPLATE,
         {
             "contest": contest,
-            "published_at": live.published_at,
-            "winners": winners,
-            "gallery": [w for w in winners if w.get("thumbnail_url")],
+            "published_at": preview.published_at,
+            "rows": SimpleNamespace(
+                winners=winners, gallery=[w for w in winners if w.get("thumbnail_url")]
+            ),
+            "version": f"preview-{uuid.uuid4().hex}",  # never a cached publication's bytes
+            "cache_seconds": 0,
+            "preview": preview,
         },
     )
+
+
+class _PublicRows:
+    """The winners of a publication as the public sees them, read only when the page's cached
+    fragment is missing (the template asks for them inside ``{% cache %}``)."""
+
+    def __init__(self, publication: Publication):
+        self.publication = publication
+
+    @cached_property
+    def winners(self) -> list[dict]:
+        return public_winners(self.publication)
+
+    @cached_property
+    def gallery(self) -> list[dict]:
+        return [w for w in self.winners if w.get("thumbnail_url")]
+
+
+def public_results(request, slug: str):
+    """The published winners (404 before publication); Track D shows a gallery of drawings
+    whose guardians consented. The winners part is cached per publication and language, and a
+    visitor's unchanged copy gets a 304 (results/public_cache.py)."""
+    live = publication_public_get(slug=slug)
+    if live is None:  # nothing public: a 404, or an organizer looking at a draft contest's
+        contest = get_object_or_404(contests_visible_to(request.user), slug=slug)
+        live = results_public(contest)
+        live.contest = contest
+    not_modified = public_cache.page_not_modified(request, live)
+    if not_modified is not None:
+        return not_modified
+    response = render(
+        request,
+        public_cache.PAGE_TEMPLATE,
+        {
+            "contest": live.contest,
+            "published_at": live.published_at,
+            "rows": _PublicRows(live),
+            "version": public_cache.version(live),
+            "cache_seconds": public_cache.CACHE_SECONDS,
+        },
+    )
+    return public_cache.private_page(request, response, public_cache.page_etag(request, live))
+
+
+@require_safe
+def public_drawing(request, slug: str, publication: int, n: int, size: str):
+    """A published, consented drawing: its stable URL redirects to a short-lived signed one."""
+    url = public_drawing_url(slug=slug, publication_id=publication, index=n, size=size)
+    return public_cache.drawing_redirect(url)

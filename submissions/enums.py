@@ -17,9 +17,16 @@ class EntryStatus(models.TextChoices):
 
 # An entry in one of these states holds its place: one per child, one team per person.
 INACTIVE_STATUSES = (EntryStatus.DRAFT, EntryStatus.WITHDRAWN)
-# Before judging starts an entrant may still edit (until the deadline) or withdraw.
-ENTRANT_EDITABLE = (EntryStatus.DRAFT, EntryStatus.SUBMITTED)
-WITHDRAWABLE = (EntryStatus.DRAFT, EntryStatus.SUBMITTED, EntryStatus.ELIGIBLE)
+# Until the deadline an entrant may still edit or withdraw, screened or not: nothing an
+# organizer does while submissions are open takes that away (judging starts after it).
+ENTRANT_EDITABLE = (
+    EntryStatus.DRAFT,
+    EntryStatus.SUBMITTED,
+    EntryStatus.ELIGIBLE,
+    EntryStatus.INELIGIBLE,
+)
+WITHDRAWABLE = ENTRANT_EDITABLE
+SCREENED = (EntryStatus.ELIGIBLE, EntryStatus.INELIGIBLE)
 
 
 class FileSlot(models.TextChoices):

@@ -2,12 +2,10 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from contests.errors import SubmissionsClosed  # the phase rule's (contests.phases)
 from core.errors import Conflict, Forbidden, ValidationFailed
 
-
-class SubmissionsClosed(Forbidden):
-    code = "submissions_closed"
-    default_message = _("Submissions for this contest are closed.")
+__all__ = ["SubmissionsClosed"]  # and the refusals below
 
 
 class WrongRole(Forbidden):
@@ -22,7 +20,7 @@ class AlreadyEntered(Conflict):
 
 class AlreadyOnTeam(Conflict):
     code = "already_on_team"
-    default_message = _("A member is already on another team in this contest.")
+    default_message = _("You are already on another team of this contest.")
 
 
 class EntryLocked(Conflict):

@@ -217,7 +217,4 @@ def form_add_domain_error(form: forms.Form, error: DomainError) -> None:
             form.add_error(field, [str(m) for m in messages])
             placed = True
     if not placed or error.code != "invalid":
-        message = str(error.message)
-        if detail.get("emails"):
-            message += " (" + ", ".join(detail["emails"]) + ")"
-        form.add_error(None, message)
+        form.add_error(None, str(error.message))

@@ -59,7 +59,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import unicodedata
 import warnings
 from dataclasses import dataclass
 from enum import StrEnum
@@ -74,6 +73,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from core.errors import ValidationFailed
 from submissions.pdfwalk import PdfTooComplex, pdf_containers
+from submissions.text import text_clean
 
 __all__ = [
     "MAX_IMAGE_BYTES",
@@ -537,11 +537,6 @@ def _only_navigation(action: Any) -> bool:
 
 MAX_FILENAME_CHARS = 120
 _MAX_EXTENSION_CHARS = 16
-_DROPPED = frozenset({"Cc", "Cs"})  # control characters (NUL included), lone surrogates
-# Bidi embeddings/overrides/isolates and marks, plus invisible characters that hide text.
-_INVISIBLE = frozenset(
-    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u200b\u2060\ufeff"
-)
 
 
 def display_filename(name: str) -> str:
@@ -552,12 +547,7 @@ def display_filename(name: str) -> str:
     become one space; at most 120 characters, shortening the stem so a short extension
     (≤ 16 characters) survives; empty, "." or ".." → "file".
     """
-    visible = "".join(
-        char
-        for char in name
-        if char not in _INVISIBLE and (char.isspace() or unicodedata.category(char) not in _DROPPED)
-    )
-    text = unicodedata.normalize("NFC", visible)  # after removal, so the result is stable
+    text = text_clean(name)  # the one cleaning of entrants' text (NFC, nothing invisible)
     text = text.replace("\\", "/").rsplit("/", 1)[-1]
     text = " ".join(text.split())
     if len(text) > MAX_FILENAME_CHARS:

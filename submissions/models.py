@@ -43,14 +43,26 @@ class Child(models.Model):
     relationship = models.CharField(
         _("relationship to the child"), max_length=limits.RELATIONSHIP, blank=True
     )
+    # Who the child is, however the name was typed: ``submissions.text.child_identity_key``
+    # (NFKC name without whitespace or invisible characters, case folded, and the birth date).
+    identity_key = models.CharField(max_length=255, null=True, blank=True, db_index=True)
+    # Rows that already named one child twice before identity keys existed (migration 0004):
+    # kept as they are, pointing at the first row, and shown to organizers as duplicates.
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("child")
         verbose_name_plural = _("children")
         constraints = [
+            # One row per child and guardian: with one entry per child and contest (below),
+            # one drawing per child per contest, however the name is spelled.
             models.UniqueConstraint(
-                fields=["guardian", "name", "birth_date"], name="child_unique_per_guardian"
+                fields=["guardian", "identity_key"],
+                condition=Q(duplicate_of__isnull=True),
+                name="child_one_identity_per_guardian",
             ),
         ]
 
@@ -133,6 +145,11 @@ class Entry(models.Model):
 
 
 class TeamMember(models.Model):
+    """A person on a team. Only a confirmed membership counts (DOMAIN §3): the member confirmed
+    through the emailed invitation, giving their own consent to the processing of their
+    personal data (``consent_version``, ``confirmed_at``: the evidence); the leader, who owns
+    the entry, is confirmed by creating it. An unconfirmed row blocks nobody."""
+
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="members")
     contest = models.ForeignKey(Contest, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("name"), max_length=limits.PERSON_NAME)
@@ -144,18 +161,23 @@ class TeamMember(models.Model):
     is_student = models.BooleanField(_("enrolled student"), default=True)
     active = models.BooleanField(default=True, help_text="False once the entry is withdrawn")
     order = models.PositiveSmallIntegerField(default=0)
+    invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    consent_version = models.CharField(_("consent text version"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("team member")
         verbose_name_plural = _("team members")
         ordering = ["entry", "order"]
         constraints = [
-            # A person (by email) may be on only one team per contest.
+            # A person (by email) may be on only one team per contest, once they confirmed:
+            # typing someone's email into a form locks nobody out.
             models.UniqueConstraint(
                 fields=["contest", "email"],
-                condition=Q(active=True),
+                condition=Q(active=True) & Q(confirmed_at__isnull=False),
                 name="member_one_team_per_contest",
             ),
+            models.UniqueConstraint(fields=["entry", "email"], name="member_once_per_entry"),
             models.UniqueConstraint(
                 fields=["entry"], condition=Q(is_leader=True), name="member_one_leader"
             ),
@@ -163,6 +185,17 @@ class TeamMember(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The fields of EntryFile naming its derivatives' objects (the sweeper keeps them, deletes
+# remove them with the file).
+DERIVATIVE_KEYS = (
+    "preview_key",
+    "thumbnail_key",
+    "judge_key",
+    "public_preview_key",
+    "public_thumbnail_key",
+)
 
 
 class EntryFile(models.Model):
@@ -190,6 +223,10 @@ class EntryFile(models.Model):
     preview_key = models.CharField(max_length=255, blank=True)
     thumbnail_key = models.CharField(max_length=255, blank=True)
     judge_key = models.CharField(max_length=255, blank=True)
+    # The public gallery's copies: separate objects under unrelated keys, made at publication
+    # (``file_public_copies``), so that no judge can match the keys they saw to a winner.
+    public_preview_key = models.CharField(max_length=255, blank=True)
+    public_thumbnail_key = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
@@ -213,7 +250,7 @@ class EntryFile(models.Model):
     @property
     def object_keys(self) -> list[str]:
         """Every stored object of this file: the original and its derivatives (some empty)."""
-        return [self.key, self.preview_key, self.thumbnail_key, self.judge_key]
+        return [self.key, *(getattr(self, name) for name in DERIVATIVE_KEYS)]
 
 
 class Consent(models.Model):

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 
 from contests.enums import Track
 from contests.models import Contest, Division
-from contests.permissions import organizes_q
+from contests.permissions import is_contest_organizer, organizes_q
 from core.actors import is_system
 from core.errors import NotFound, ValidationFailed
-from submissions.enums import ConsentKind, FileStatus
-from submissions.models import Consent, Entry, EntryFile, TeamMember
+from submissions.enums import INACTIVE_STATUSES, ConsentKind, EntryStatus, FileStatus
+from submissions.models import Child, Consent, Entry, EntryFile, TeamMember
 from submissions.permissions import entry_deadline_open, entry_editable_by_entrant
 
 
@@ -42,18 +42,78 @@ def entry_by_receipt(user, contest: Contest, receipt: str, *, field: str = "entr
     return entry
 
 
+SCREENING_STATUS = {  # the screening state a filter asks for → the status that holds it
+    "pending": EntryStatus.SUBMITTED,
+    "eligible": EntryStatus.ELIGIBLE,
+    "ineligible": EntryStatus.INELIGIBLE,
+}
+
+
 def entries_filter(
-    qs: QuerySet[Entry], *, contest: str = "", division: str = "", status: str = ""
+    qs: QuerySet[Entry],
+    *,
+    contest: str = "",
+    division: str = "",
+    status: str = "",
+    screening: str = "",
+    duplicate: str = "",
+    user=None,
 ) -> QuerySet[Entry]:
     """The entry list's filters, for the organizer's page and the API alike: a contest by slug,
-    a division by code, a status; an empty value does not filter."""
+    a division by code, a status, a screening state (``pending``: submitted, not screened yet;
+    ``eligible``; ``ineligible``), ``duplicate`` ("1"): possible duplicates only (see
+    ``possible_duplicate``; only in contests ``user`` organizes — an entrant filtering their
+    own entries must not learn that another family entered a child of the same name and
+    birthday). An empty or unknown value does not filter."""
     if contest:
         qs = qs.filter(contest__slug=contest)
     if division:
         qs = qs.filter(division__code=division)
     if status:
         qs = qs.filter(status=status)
+    if screening in SCREENING_STATUS:
+        qs = qs.filter(status=SCREENING_STATUS[screening])
+    if duplicate.lower() in ("1", "true", "yes", "on"):
+        if not (is_system(user) or getattr(user, "is_superuser", False)):
+            qs = qs.filter(contest__in=Contest.objects.filter(organizes_q(user)).values("pk"))
+        qs = qs.filter(possible_duplicate())
     return qs
+
+
+def _same_child_elsewhere() -> QuerySet[Entry]:
+    """Held entries (submitted or further, not withdrawn) of the outer entry's contest for a
+    child of the same identity key, but another child row: another guardian's (or a row the
+    same guardian made before keys existed, ``Child.duplicate_of``)."""
+    return (
+        Entry.objects.filter(
+            contest_id=OuterRef("contest_id"),
+            child__identity_key=OuterRef("child__identity_key"),
+        )
+        .exclude(child_id=OuterRef("child_id"))
+        .exclude(status__in=INACTIVE_STATUSES)
+    )
+
+
+def possible_duplicate() -> Exists:
+    """Whether a Track D entry may be the same child as another family's (DOMAIN §3: two
+    parents cannot be refused safely; organizers screen them). Derived, never stale."""
+    return Exists(_same_child_elsewhere())
+
+
+def entry_possible_duplicates(user, entry: Entry) -> list[Entry]:
+    """For the contest's organizers: the other held entries that may be the same child as
+    ``entry`` (oldest first); nobody else learns of them."""
+    if entry.child_id is None or not is_contest_organizer(user, entry.contest):
+        return []
+    key = Child.objects.filter(pk=entry.child_id).values_list("identity_key", flat=True).first()
+    if not key:
+        return []
+    return list(
+        Entry.objects.filter(contest_id=entry.contest_id, child__identity_key=key)
+        .exclude(child_id=entry.child_id)
+        .exclude(status__in=INACTIVE_STATUSES)
+        .order_by("submitted_at", "pk")
+    )
 
 
 def judging_allowed_q(entry_path: str = "") -> Q:
@@ -93,7 +153,10 @@ _ROW_ENTRY = [
 _ROW_CONTEST = ["slug", "track", "status", "opens_at", "closes_at"]  # status, dates: deadline
 _ROW_DIVISION = ["code", "name_ko", "name_en"]
 _ROW_CHILD = ["name", "birth_date", "school", "grade", "relationship"]
-_ROW_MEMBER = ["name", "university", "department", "email", "phone", "is_leader", "is_student"]
+_ROW_MEMBER = [
+    "id", "name", "university", "department", "email", "phone", "is_leader", "is_student",
+    "invited_at", "confirmed_at",
+]  # fmt: skip
 _ROW_CONSENT = ["kind", "text_version", "given_at", "verified_at"]
 _ROW_FILE = [
     "id", "slot", "display_name", "size", "sha256", "content_type", "status",

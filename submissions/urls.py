@@ -14,4 +14,10 @@ urlpatterns = [
     path("entries/<uuid:entry_id>/withdraw/", views.entry_withdraw, name="entry-withdraw"),
     path("entries/<uuid:entry_id>/screen/", views.entry_screen, name="entry-screen"),
     path("entries/<uuid:entry_id>/extension/", views.entry_extension, name="entry-extension"),
+    path(
+        "entries/<uuid:entry_id>/members/<id:member_id>/invite/",
+        views.entry_member_invite,
+        name="entry-member-invite",
+    ),
+    path("team/confirm/<str:token>/", views.team_confirm, name="team-confirm"),
 ]

@@ -6,15 +6,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contests.enums import Track
 from contests.permissions import is_contest_organizer
+from contests.phases import Action, contest_phase, phase_allows
 from contests.selectors import contest_detail_queryset, contest_managed_get, contests_visible_to
-from core.errors import DomainError, ValidationFailed
+from core.errors import DomainError, NotFound, ValidationFailed
 from core.http import error_text, refusals_to
+from submissions.enums import EntryStatus
 from submissions.forms import DrawingEntryForm, TeamEntryForm, form_add_domain_error
+from submissions.overview import (
+    SCREENABLE,
+    counts_table,
+    organizer_previews,
+    screening_choices,
+)
 from submissions.permissions import (
     entry_deadline_open,
     entry_editable_by_entrant,
@@ -24,17 +33,28 @@ from submissions.selectors import (
     entries_filter,
     entries_visible_to,
     entries_with_details,
-    entry_counts,
     entry_get_visible,
+    entry_possible_duplicates,
+    possible_duplicate,
 )
 from submissions.services import entries as services
 from submissions.services.files import file_url
+from submissions.services.members import (
+    InvitationInvalid,
+    member_confirm,
+    member_invitation_get,
+    member_invite,
+)
+from submissions.services.screening import entries_screen
 from submissions.services.verification import (
+    TooManyCodes,
     guardian_code_send,
     guardian_code_verify,
     guardian_verified_at,
 )
 from submissions.slots import slot_guides
+
+LIST_LIMIT = 500  # entries the organizer's page lists; the filters narrow the rest
 
 
 def _form_class(contest):
@@ -60,15 +80,30 @@ def entry_new(request, slug):
     contest = get_object_or_404(contest_detail_queryset(request.user), slug=slug)
     form_class = _form_class(contest)
     form = form_class(request.POST or None, contest=contest)
+    existing = None
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.entry_create(user=request.user, contest=contest, data=form.to_input())
         except DomainError as error:
             form_add_domain_error(form, error)
+            existing = _existing_entry(error)
         else:
             messages.success(request, _("Saved as a draft. Now upload the file and submit."))
             return redirect("entry-detail", entry_id=entry.pk)
-    return render(request, "submissions/entry_form.html", {"form": form, "contest": contest})
+    return render(
+        request,
+        "submissions/entry_form.html",
+        {"form": form, "contest": contest, "existing": existing},
+    )
+
+
+def _existing_entry(error: DomainError) -> str | None:
+    """The page of the entry a refusal points at (``already_entered``: the child's drawing
+    already entered by this guardian)."""
+    detail = error.detail if isinstance(error.detail, dict) else {}
+    if error.code == "already_entered" and detail.get("entry_id"):
+        return reverse("entry-detail", args=[detail["entry_id"]])
+    return None
 
 
 @login_required
@@ -110,11 +145,13 @@ def entry_detail(request, entry_id):
         {
             "entry": entry,
             "is_owner": is_owner,
-            "is_organizer": is_contest_organizer(request.user, entry.contest),
+            "is_organizer": (organizer := is_contest_organizer(request.user, entry.contest)),
+            "previews": organizer_previews(entry) if organizer else [],
             "editable": is_owner and open_ and entry_editable_by_entrant(entry),
             "can_withdraw": is_owner and entry_withdrawable(entry),
             "slots": (guides := slot_guides(entry.contest.track)),
             "accept": ",".join(dict.fromkeys(",".join(g.accept for g in guides).split(","))),
+            "duplicates": entry_possible_duplicates(request.user, entry),
             "needs_verification": (
                 is_owner
                 and entry.contest.track == Track.DRAWING
@@ -189,9 +226,58 @@ def entry_extension(request, entry_id):
 
 
 @login_required
+@require_POST
+def entry_member_invite(request, entry_id, member_id):
+    return _run(
+        request,
+        entry_id,
+        lambda e: member_invite(user=request.user, entry=e, member_id=member_id),
+        _("The invitation is sent again. The previous link no longer works."),
+    )
+
+
+def team_confirm(request, token):
+    """A member confirms they are on a team, from the emailed link: no account needed (the
+    link is the proof of the address); signed in or not, the same. A link that is no longer
+    valid says why; a forged one is 404."""
+    try:
+        invitation = member_invitation_get(token=token)
+    except InvitationInvalid as error:
+        return render(
+            request, "submissions/team_confirm.html", {"problem": error_text(error)}, status=400
+        )
+    problem = None
+    if request.method == "POST":
+        try:
+            member_confirm(
+                token=token, consent=request.POST.get("consent") == "on", user=request.user
+            )
+        except NotFound:
+            raise
+        except DomainError as error:
+            problem = error_text(error)
+        else:
+            messages.success(request, _("Thank you: you are on the team."))
+            return redirect("team-confirm", token=token)
+    return render(
+        request,
+        "submissions/team_confirm.html",
+        {"invitation": invitation, "problem": problem, "token": token},
+        status=400 if problem else 200,
+    )
+
+
+@login_required
 def verify(request):
-    """Guardians prove control of their email address with a one-time code."""
-    next_url = request.POST.get("next") or request.GET.get("next") or "my-entries"
+    """Guardians prove control of their email address with a one-time code (the rules are
+    ``submissions.services.verification``'s; a refusal is a message, 429 with ``Retry-After``
+    when too many codes were asked for)."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("my-entries")  # never send anyone elsewhere
+    status, retry_after = 200, None
     if request.method == "POST":
         try:
             if "send" in request.POST:
@@ -199,39 +285,89 @@ def verify(request):
                 messages.info(
                     request, _("We sent a 6-digit code to %(email)s.") % {"email": sent.destination}
                 )
-            else:
-                guardian_code_verify(user=request.user, code=request.POST.get("code", ""))
-                messages.success(request, _("Verified. Thank you."))
-                return redirect(next_url)
+                return redirect(f"{reverse('verify')}?{urlencode({'next': next_url})}")
+            guardian_code_verify(user=request.user, code=request.POST.get("code", ""))
+            messages.success(request, _("Verified. Thank you."))
+            return redirect(next_url)
+        except TooManyCodes as error:
+            messages.error(request, error_text(error))
+            status, retry_after = error.status, error.retry_after
         except DomainError as error:
             messages.error(request, error_text(error))
-    return render(
+    response = render(
         request,
         "submissions/verify.html",
         {
             "verified_at": guardian_verified_at(request.user),
             "next": next_url,
         },
+        status=status,
     )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+ENTRY_FILTERS = ("division", "status", "screening", "duplicate")  # entries_filter keywords
 
 
 @login_required
 def organizer_entries(request, slug):
+    """The contest's entries: counts in words, filters, and screening several at once."""
     contest = contest_managed_get(request.user, slug)
-    division, status = request.GET.get("division", ""), request.GET.get("status", "")
-    qs = entries_filter(entries_visible_to(request.user, contest), division=division, status=status)
+    if request.method == "POST" and request.POST.get("action") == "screen":
+        return _screen_many(request, contest)
+    filters = {k: request.GET.get(k, "") for k in ENTRY_FILTERS}
+    qs = entries_filter(entries_visible_to(request.user, contest), **filters, user=request.user)
+    entries = list(
+        entries_with_details(qs)
+        .annotate(possible_duplicate=possible_duplicate())
+        .order_by("-created_at")[:LIST_LIMIT]
+    )
     return render(
         request,
         "submissions/organizer_entries.html",
         {
             "contest": contest,
-            "entries": entries_with_details(qs).order_by("-created_at")[:500],
-            "counts": entry_counts(contest),
+            "entries": entries,
+            "matched": qs.count() if len(entries) == LIST_LIMIT else len(entries),
+            "limit": LIST_LIMIT,
+            "counts": counts_table(contest),
             "divisions": contest.divisions.all(),
-            "division": division,
-            "status": status,
+            "statuses": EntryStatus.choices,
+            "screenings": screening_choices(),
+            "screenable": SCREENABLE,
+            "filters": filters,
+            "filtered": any(filters.values()),
+            "screening_open": phase_allows(contest, Action.ENTRY_SCREEN)
+            and any(e.status in SCREENABLE for e in entries),
+            "phase": contest_phase(contest),
         },
     )
+
+
+def _screen_many(request, contest):
+    back = request.get_full_path()
+    try:
+        report = entries_screen(
+            user=request.user,
+            contest=contest,
+            entry_ids=request.POST.getlist("entry"),
+            eligible=request.POST.get("eligible") == "1",
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as error:
+        if isinstance(error, NotFound):
+            raise
+        messages.error(request, error_text(error))
+        return redirect(back)
+    text = _("Screening saved for %(n)d entries.") % {"n": len(report.screened)}
+    if report.skipped:
+        text += " " + _("Not screened (already being judged, or not submitted): %(list)s") % {
+            "list": ", ".join(report.skipped)
+        }
+    messages.success(request, text)
+    return redirect(back)
 
 
 @login_required

@@ -7,7 +7,7 @@ from accounts.enums import Role
 from contests.seed import wsce2021_seed
 from judging.models import PanelMember
 from judging.services.panel import judge_profile_set
-from tests.factories import demo_world_make, user_make
+from tests.factories import demo_world_make, judging_open, user_make
 
 pytest_plugins = ["tests.s3server"]  # moto's server mode: the S3 endpoint of the tests
 
@@ -78,9 +78,11 @@ def other_guardian(db):
 
 @pytest.fixture
 def judged(db, organizer):
-    """Both contests open, demo entries (3 submitted proposals + 1 draft, 6 drawings), the
-    organizer running both, and a panel of 4 judges on Track D's preliminary round."""
+    """Both contests with demo entries (3 submitted proposals + 1 draft, 6 drawings), then
+    their deadlines passed and every round's judging window open (``factories.judging_open``),
+    the organizer running both, and a panel of 4 judges on Track D's preliminary round."""
     smart, drawing = demo_world_make(proposals=4, drawings=6)
+    judging_open(smart, drawing)
     smart.organizers.add(organizer)
     drawing.organizers.add(organizer)
     prelim = drawing.rounds.get(code="prelim")

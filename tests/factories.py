@@ -13,6 +13,7 @@ from accounts.models import User
 from contests.enums import ContestStatus, Track
 from contests.models import Contest, Criterion, Division, PrizeTier, Round
 from contests.seed import wsce2021_seed
+from demo.calendar import calendar_all_rounds_open
 from demo.entries import demo_entries_seed
 from demo.users import demo_users_seed
 
@@ -77,3 +78,22 @@ def demo_world_make(*, proposals: int, drawings: int):
         )
     mail.outbox.clear()  # the demo entries' receipts are not what the tests read
     return smart, drawing
+
+
+def judging_open(*contests: Contest) -> None:
+    """Move the contests' calendars on: submissions closed an hour ago and every round's judging
+    window open (``contests.phases``: no assignment or scoring while entries come in)."""
+    now = timezone.now()
+    for contest in contests:
+        calendar_all_rounds_open(contest, now=now)
+
+
+def submissions_reopen(*contests: Contest) -> None:
+    """The contests take entries again (deadline tomorrow), e.g. for a test that enters a new
+    entry into a contest already being judged; ``judging_open`` moves them on again."""
+    now = timezone.now()
+    for contest in contests:
+        Contest.objects.filter(pk=contest.pk).update(
+            opens_at=now - timedelta(days=30), closes_at=now + timedelta(days=1)
+        )
+        contest.refresh_from_db()

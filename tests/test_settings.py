@@ -16,6 +16,7 @@ PROD_ENV = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "x7#k2!pQ9vL0mZ4rT8wY1bN6cH3jF5gD_eS0aU2iO7lK9pQ4zX8cV1bN5mJ3h",
     "DJANGO_ALLOWED_HOSTS": "contest.example.kr",
+    "SITE_URL": "https://contest.example.kr",  # links in e-mails (contests.checks)
 }
 
 
@@ -135,7 +136,15 @@ def test_postgresql_prepares_repeated_statements_unless_turned_off():
     off = database_options({**pg, "DATABASE_PREPARED_STATEMENTS": "0"})
     assert off == "[]"
     sqlite = database_options({**PROD_ENV, "DATABASE_URL": "sqlite:///tmp-unused.sqlite3"})
-    assert sqlite == "[]"
+    assert sqlite == "[('timeout', 20), ('transaction_mode', 'IMMEDIATE')]"  # issue 13.8
+
+
+def test_sqlite_waits_for_the_write_lock_as_long_as_configured():
+    env = {**PROD_ENV, "DATABASE_URL": "sqlite:///tmp-unused.sqlite3"}
+    options = database_options({**env, "DATABASE_BUSY_TIMEOUT": "5"})
+    assert options == "[('timeout', 5), ('transaction_mode', 'IMMEDIATE')]"
+    broken = setting_printed("1", {**env, "DATABASE_BUSY_TIMEOUT": "soon"})
+    assert broken.returncode != 0 and "DATABASE_BUSY_TIMEOUT" in broken.stderr
 
 
 def test_the_smtp_relay_is_read_from_the_environment():
@@ -154,3 +163,14 @@ def test_the_smtp_relay_is_read_from_the_environment():
     both = setting_printed(relay_settings, {**relay, "EMAIL_USE_SSL": "1"})
     assert both.returncode != 0
     assert "EMAIL_USE_TLS (STARTTLS) or EMAIL_USE_SSL, not both" in both.stderr
+
+
+def test_api_tokens_live_api_token_ttl_days():
+    env = {**PROD_ENV, "DATABASE_URL": "sqlite:///tmp-unused.sqlite3"}
+    assert setting_printed("s.API_TOKEN_TTL_DAYS", env).stdout.strip() == "14"
+    assert (
+        setting_printed("s.API_TOKEN_TTL_DAYS", {**env, "API_TOKEN_TTL_DAYS": "3"}).stdout == "3\n"
+    )
+    for bad in ("0", "two weeks"):
+        broken = setting_printed("1", {**env, "API_TOKEN_TTL_DAYS": bad})
+        assert broken.returncode != 0 and "API_TOKEN_TTL_DAYS" in broken.stderr, bad

@@ -3,6 +3,7 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -12,12 +13,18 @@ from api.entry_serializers import (
     EntryWriteSerializer,
     ExtensionSerializer,
     FileSerializer,
+    InvitationConfirmSerializer,
+    InvitationSerializer,
     ScreenSerializer,
     UploadRequestSerializer,
     entry_rows,
 )
 from api.throttling import UploadSlotThrottle
+from contests.permissions import is_contest_organizer
+from contests.phases import outcome_visible
 from contests.selectors import contests_visible_to
+from submissions.enums import EntryStatus
+from submissions.permissions import OUTCOME_STATUSES
 from submissions.selectors import (
     entries_filter,
     entries_for_list,
@@ -29,11 +36,23 @@ from submissions.selectors import (
 )
 from submissions.services import entries as entry_services
 from submissions.services import files as file_services
+from submissions.services.members import member_confirm, member_invitation_get, member_invite
 from submissions.services.verification import guardian_code_send, guardian_code_verify
 
 
+def _for_viewer(user, contest, row: dict, organizes: dict) -> dict:
+    """An entrant reads advancement and awards only from publication on (DOMAIN §2); the
+    contest's organizers read the status as it is. Asks who organizes only when it matters."""
+    if row["status"] not in OUTCOME_STATUSES or outcome_visible(contest):
+        return row
+    if contest.pk not in organizes:
+        organizes[contest.pk] = is_contest_organizer(user, contest)
+    return row if organizes[contest.pk] else {**row, "status": EntryStatus.IN_JUDGING}
+
+
 def _entry_response(user, entry_id, code=status.HTTP_200_OK) -> Response:
-    return Response(EntrySerializer(entry_get_visible(user, entry_id)).data, status=code)
+    entry = entry_get_visible(user, entry_id)
+    return Response(_for_viewer(user, entry.contest, EntrySerializer(entry).data, {}), status=code)
 
 
 class ContestEntriesView(APIView):
@@ -48,7 +67,8 @@ class ContestEntriesView(APIView):
 
 
 class EntryListView(generics.ListAPIView):
-    """Own entries; organizers also see their contests' entries (?contest=&division=&status=)."""
+    """Own entries; organizers also see their contests' entries (?contest=&division=&status=
+    &duplicate=1: possible duplicates of a child, in contests they organize)."""
 
     serializer_class = EntrySerializer
 
@@ -59,6 +79,8 @@ class EntryListView(generics.ListAPIView):
             contest=params.get("contest", ""),
             division=params.get("division", ""),
             status=params.get("status", ""),
+            duplicate=params.get("duplicate", ""),
+            user=self.request.user,
         )
         return entries_for_list(qs).order_by("-created_at", "id")
 
@@ -66,7 +88,12 @@ class EntryListView(generics.ListAPIView):
         """Rows from plain values, built directly; ``EntrySerializer`` stays the declared shape
         of each row (and of the schema), and tests hold the two equal."""
         rows = entry_rows_complete(self.paginate_queryset(self.get_queryset()))
-        return self.get_paginated_response(entry_rows(rows))
+        organizes: dict = {}
+        data = [
+            _for_viewer(request.user, row["contest"], out, organizes)
+            for row, out in zip(rows, entry_rows(rows), strict=True)
+        ]
+        return self.get_paginated_response(data)
 
 
 class EntryDetailView(APIView):
@@ -193,6 +220,8 @@ class EntryExtensionView(APIView):
 
 
 class VerificationSendView(APIView):
+    throttled_by_service = True  # codes per hour per account (DOMAIN §3): 429 in the schema
+
     @extend_schema(
         request=None,
         responses={
@@ -205,6 +234,8 @@ class VerificationSendView(APIView):
 
 
 class VerificationConfirmView(APIView):
+    throttled_by_service = True
+
     @extend_schema(
         request=CodeSerializer,
         responses={
@@ -216,3 +247,53 @@ class VerificationConfirmView(APIView):
         payload.is_valid(raise_exception=True)
         verified_at = guardian_code_verify(user=request.user, code=payload.validated_data["code"])
         return Response({"verified_at": verified_at})
+
+
+class MemberInviteView(APIView):
+    throttled_by_service = True  # one invitation per member per 10 minutes: 429 in the schema
+
+    @extend_schema(
+        request=None,
+        responses={
+            202: inline_serializer("InvitationSent", {"invited_at": serializers.DateTimeField()})
+        },
+    )
+    def post(self, request, entry_id, member_id):
+        """The leader sends a member's invitation again (the previous link stops working); at
+        most once every 10 minutes per member (429 ``too_many_invitations``)."""
+        entry = entry_get_visible(request.user, entry_id)
+        member = member_invite(user=request.user, entry=entry, member_id=member_id)
+        return Response({"invited_at": member.invited_at}, status=status.HTTP_202_ACCEPTED)
+
+
+class InvitationView(APIView):
+    """An invited team member's view of the invitation; the link's token is the proof of the
+    address, so no account is needed."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=InvitationSerializer)
+    def get(self, request, token):
+        return Response(InvitationSerializer(member_invitation_get(token=token)).data)
+
+
+class InvitationConfirmView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=InvitationConfirmSerializer,
+        responses={
+            200: inline_serializer(
+                "InvitationConfirmed", {"confirmed_at": serializers.DateTimeField()}
+            )
+        },
+    )
+    def post(self, request, token):
+        """The member confirms, agreeing to the privacy text (its version is recorded)."""
+        member_invitation_get(token=token)  # a forged link: 404 before anything else
+        payload = InvitationConfirmSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        member = member_confirm(token=token, consent=payload.validated_data["consent"])
+        return Response({"confirmed_at": member.confirmed_at})

@@ -7,18 +7,20 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.judging_serializers import (
     AssignmentRunSerializer,
+    ConflictRecordedSerializer,
     ConflictSerializer,
     JudgeAssignmentSerializer,
     PanelMemberSerializer,
+    QueueFilterSerializer,
     ReasonSerializer,
     ScorecardWriteSerializer,
 )
+from api.parsers import MultiPartParser
 from api.views.jobs import JobStatus, job_accepted
 from contests.permissions import is_contest_organizer
 from contests.selectors import contests_visible_to, round_managed_get
@@ -28,6 +30,7 @@ from judging.selectors import (
     account_by_username,
     judge_assignment_get,
     judge_assignments,
+    round_pending_conflicts,
     round_progress,
     scorecards_by_pair,
 )
@@ -43,10 +46,16 @@ class JudgeAssignmentList(generics.ListAPIView):
 
     serializer_class = JudgeAssignmentSerializer
 
+    @extend_schema(parameters=[QueueFilterSerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
+        query = QueueFilterSerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
         qs = judge_assignments(self.request.user)
-        if self.request.query_params.get("round"):
-            qs = qs.filter(round_id=self.request.query_params["round"])
+        if "round" in query.validated_data:
+            qs = qs.filter(round_id=query.validated_data["round"])
         return qs
 
     def list(self, request, *args, **kwargs):
@@ -161,7 +170,11 @@ class ProgressView(APIView):
     @extend_schema(
         responses={
             200: inline_serializer(
-                "Progress", {"judges": serializers.ListField(child=serializers.DictField())}
+                "Progress",
+                {
+                    "judges": serializers.ListField(child=serializers.DictField()),
+                    "pending_conflicts": serializers.ListField(child=serializers.DictField()),
+                },
             )
         }
     )
@@ -174,6 +187,8 @@ class ProgressView(APIView):
                 "assigned": sum(r.assigned for r in rows),
                 "submitted": sum(r.submitted for r in rows),
                 "judges": [r.__dict__ for r in rows],
+                # declared by judges after the assignment; the next run applies them
+                "pending_conflicts": [c.__dict__ for c in round_pending_conflicts(rnd)],
             }
         )
 
@@ -196,7 +211,7 @@ class ConflictView(APIView):
     """Organizers record a conflict for a judge (by entry receipt number or institution);
     a judge declares their own (by institution) in advance."""
 
-    @extend_schema(request=ConflictSerializer, responses={201: ConflictSerializer})
+    @extend_schema(request=ConflictSerializer, responses={201: ConflictRecordedSerializer})
     def post(self, request, slug):
         contest = get_object_or_404(contests_visible_to(request.user), slug=slug)
         payload = ConflictSerializer(data=request.data)

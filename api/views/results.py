@@ -2,9 +2,11 @@
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -14,8 +16,14 @@ from contests.models import Contest
 from contests.selectors import contest_managed_get, contests_visible_to, round_managed_get
 from core.errors import NotFound
 from core.models import Job
-from results.exports import EXPORTS, table_bytes
-from results.selectors import public_winner, results_public
+from results import public_cache
+from results.exports import EXPORTS, export_bytes
+from results.selectors import (
+    public_winners,
+    publication_public_get,
+    publication_public_version,
+    results_public,
+)
 from results.services import publication, rankings
 
 ROW_FIELDS = ("rank", "entry_code", "division", "score", "n_judges")
@@ -43,6 +51,14 @@ def _contest(user, slug) -> Contest:
 
 class MethodSerializer(serializers.Serializer):
     method = serializers.CharField(required=False, allow_blank=True, default="")
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text="Rank although judges still owe scorecards: why (recorded, shown with the "
+        "ranking). Without it such a ranking is refused with 409 scorecards_outstanding.",
+    )
 
 
 class RoundRankingView(APIView):
@@ -63,7 +79,10 @@ class RoundRankingView(APIView):
         payload = MethodSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         snap = rankings.ranking_start(
-            user=request.user, round=rnd, method=payload.validated_data["method"] or None
+            user=request.user,
+            round=rnd,
+            method=payload.validated_data["method"] or None,
+            override_reason=payload.validated_data["override_reason"],
         )
         if isinstance(snap, Job):
             return job_accepted(snap)
@@ -168,24 +187,52 @@ class UnpublishView(APIView):
         return Response({"unpublished": True})
 
 
+def _results_json(request, live) -> bytes:
+    """The public results as JSON, drawings by absolute stable URLs (they redirect to signed
+    ones), so the bytes stay right for as long as the publication is live."""
+    winners = public_winners(live)
+    for w in winners:
+        for field in ("image_url", "thumbnail_url"):
+            if field in w:
+                w[field] = request.build_absolute_uri(w[field])
+    return JSONRenderer().render({"published_at": live.published_at, "winners": winners})
+
+
 class ResultsView(APIView):
+    """Public results, served like static content: cached per publication version and
+    language, ETag → 304, and a CDN may keep them a minute (results/public_cache.py)."""
+
     permission_classes = [AllowAny]
 
     @extend_schema(
         responses={
             200: OpenApiResponse(
                 description="{published_at, winners: [{tier, division, name, title, amount, "
-                "image_url?}]}"
+                "image_url?, thumbnail_url?}]}; ETag, Cache-Control: public, s-maxage=60"
             ),
+            304: OpenApiResponse(description="If-None-Match matched: not modified"),
             404: OpenApiResponse(description="not published"),
         }
     )
     def get(self, request, slug):
-        contest = _contest(request.user, slug)
-        live = results_public(contest)
-        return Response(
-            {"published_at": live.published_at, "winners": [public_winner(w) for w in live.winners]}
-        )
+        found = publication_public_version(slug=slug)  # the one query of a cached answer
+        if found is None:  # nothing public: a 404, or an organizer looking at a draft contest's
+            contest = _contest(request.user, slug)
+            live = results_public(contest)
+            live.contest = contest
+            response = HttpResponse(_results_json(request, live), content_type="application/json")
+            response["Cache-Control"] = "private, no-store"
+            return response
+        pk, version = found
+
+        def build() -> bytes:
+            live = publication_public_get(slug=slug, pk=pk)
+            if live is None:  # unpublished since the version was read
+                raise NotFound()
+            return _results_json(request, live)
+
+        body, etag = public_cache.cached_bytes(public_cache.json_key(version, request), build)
+        return public_cache.public_json(request, body, etag)
 
 
 class ExportView(APIView):
@@ -194,8 +241,9 @@ class ExportView(APIView):
         contest = contest_managed_get(request.user, slug)
         if name not in EXPORTS:
             raise NotFound()
-        rows, columns = EXPORTS[name](contest)
-        data = table_bytes(rows, columns, fmt)
+        lang = request.query_params.get("lang", "")  # headers and names: Korean, or ?lang=en
+        with translation.override(lang if lang in ("ko", "en") else translation.get_language()):
+            data = export_bytes(contest, name, fmt)
         content_type = (
             "text/csv; charset=utf-8"
             if fmt == "csv"

@@ -159,6 +159,24 @@ def upload_receive(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=204)
 
 
+def object_response(*, key: str, filename: str, content_type: str, as_attachment: bool):
+    """Filesystem mode: the stored object as a download with the safe headers (no sniffing,
+    no caching, a sandbox CSP). Raises ``FileNotFoundError`` for a missing object and
+    ``StorageUnavailable`` when the disk fails. Call only after a permission check."""
+    stream = objectstore.object_open(key=key)
+    response = FileResponse(stream, content_type=content_type)
+    response["Content-Disposition"] = objectstore.content_disposition(
+        filename=filename,
+        as_attachment=objectstore.disposition_for(
+            content_type=content_type, as_attachment=as_attachment
+        ),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
 def file_serve(request: HttpRequest, token: str) -> HttpResponse:
     if objectstore.storage_is_s3() or request.method not in {"GET", "HEAD"}:
         return _error(NotFound())
@@ -167,16 +185,13 @@ def file_serve(request: HttpRequest, token: str) -> HttpResponse:
     except (signing.BadSignature, ValueError, KeyError, TypeError):
         return _error(NotFound())  # expired or forged: indistinguishable from missing
     try:
-        stream = objectstore.object_open(key=grant["key"])
+        return object_response(
+            key=grant["key"],
+            filename=grant["filename"],
+            content_type=grant["content_type"],
+            as_attachment=grant["as_attachment"],
+        )
     except (FileNotFoundError, ValueError):
         return _error(NotFound())
     except StorageUnavailable as exc:
         return _error(exc)
-    response = FileResponse(stream, content_type=grant["content_type"])
-    response["Content-Disposition"] = objectstore.content_disposition(
-        filename=grant["filename"], as_attachment=grant["as_attachment"]
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response

@@ -215,7 +215,12 @@ def upload_store(*, key: str, file: IO[bytes]) -> bool:
     with _unavailable_on_os_error("store upload", key):
         if default_storage.exists(key):
             return False
-        name = default_storage.save(key, file if isinstance(file, File) else File(file))
+        content = file if isinstance(file, File) else File(file)
+        try:
+            name = default_storage.save(key, content)
+        except FileNotFoundError:  # a prune removed the folder just made (_fs_prune): again
+            content.seek(0)
+            name = default_storage.save(key, content)
         if name != key:
             # Lost a race: the storage picked another name because ``key`` appeared meanwhile.
             default_storage.delete(name)
@@ -333,7 +338,12 @@ def object_save(*, key: str, data: bytes | BinaryIO, content_type: str) -> None:
                 )
         return
     with _unavailable_on_os_error("save", key):
-        _fs_replace(key, data)
+        try:
+            _fs_replace(key, data)
+        except FileNotFoundError:  # a prune removed the folder just made (_fs_prune): again
+            if not isinstance(data, bytes | bytearray | memoryview):
+                data.seek(0)
+            _fs_replace(key, data)
 
 
 def _fs_replace(key: str, data: bytes | BinaryIO) -> None:
@@ -358,6 +368,26 @@ def _fs_replace(key: str, data: bytes | BinaryIO) -> None:
         raise
 
 
+def object_copy(*, source: str, target: str, content_type: str) -> None:
+    """A new object under ``target`` with the bytes of ``source`` (a server-side copy in S3
+    mode: no bytes through the app). Replaces any object under ``target``."""
+    _check_key(source)
+    _check_key(target)
+    if storage_is_s3():
+        client, bucket, prefix = _s3()
+        with _unavailable_on_outage("COPY", source):
+            client.copy_object(
+                Bucket=bucket,
+                Key=prefix + target,
+                CopySource={"Bucket": bucket, "Key": prefix + source},
+                ContentType=content_type,
+                MetadataDirective="REPLACE",
+            )
+        return
+    with object_open(key=source) as stream:
+        object_save(key=target, data=stream, content_type=content_type)
+
+
 def object_delete(*, key: str) -> None:
     """Delete the object; deleting a missing object is not an error."""
     _check_key(key)
@@ -368,6 +398,25 @@ def object_delete(*, key: str) -> None:
         return
     with _unavailable_on_os_error("delete", key):
         default_storage.delete(key)
+        _fs_prune(key)
+
+
+# Folders at most this deep ("contests/<id>/entries") are shared by every upload and stay.
+_SHARED_DEPTH = 3
+
+
+def _fs_prune(key: str) -> None:
+    """Filesystem mode: remove the folders a deleted object leaves empty (an entry's folder
+    after its only upload was refused), deepest first, down to the shared ones. A folder that
+    is not empty (another file arrived meanwhile) stops the walk; nothing else is touched."""
+    root = Path(default_storage.path(""))
+    folder = Path(default_storage.path(key)).parent
+    while folder != root and len(folder.relative_to(root).parts) > _SHARED_DEPTH:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty, or already gone
+            return
+        folder = folder.parent
 
 
 def objects_delete_after_commit(keys: list[str]) -> None:
@@ -408,13 +457,24 @@ def _ascii(text: str) -> str:
     return folded.replace('"', "").replace("%", "_").strip()
 
 
-def object_url(*, key: str, filename: str, as_attachment: bool, content_type: str) -> str:
-    """A short-lived signed URL (≤ ``settings.SIGNED_URL_SECONDS``) serving the object.
+def object_url(
+    *,
+    key: str,
+    filename: str,
+    as_attachment: bool,
+    content_type: str,
+    expires_in: int | None = None,
+) -> str:
+    """A short-lived signed URL (≤ ``settings.SIGNED_URL_SECONDS``, or ``expires_in`` if
+    shorter) serving the object.
 
     Issue it only after a permission check. Non-images are always attachments. The URL itself
     carries no personal data beyond ``filename``, so pass a filename the viewer may see.
     """
     _check_key(key)
+    seconds = settings.SIGNED_URL_SECONDS
+    if expires_in is not None:
+        seconds = max(1, min(int(expires_in), seconds))
     as_attachment = disposition_for(content_type=content_type, as_attachment=as_attachment)
     if storage_is_s3():
         client, bucket, prefix = _s3()
@@ -430,7 +490,7 @@ def object_url(*, key: str, filename: str, as_attachment: bool, content_type: st
                     "ResponseContentType": content_type,
                     "ResponseCacheControl": "private, no-store",
                 },
-                ExpiresIn=settings.SIGNED_URL_SECONDS,
+                ExpiresIn=seconds,
             )
     token = signing.dumps(
         {"key": key, "fn": filename, "att": as_attachment, "ct": content_type},

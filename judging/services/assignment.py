@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from contests.enums import RoundKind
 from contests.models import Contest, Round
 from contests.permissions import organizer_required
+from contests.phases import Action, phase_allows, phase_require
 from core.actors import SYSTEM
 from core.audit import audit_record
 from core.errors import NotFound
@@ -37,6 +38,7 @@ class AssignmentSummary:
     min_load: int
     max_load: int
     short: list[str]  # entries left with fewer than k judges (only after a recusal)
+    released: int = 0  # pairs released by declared conflicts before assigning
 
 
 def queue_order(judge_id: int, entry_id, round_id: int) -> int:
@@ -46,7 +48,10 @@ def queue_order(judge_id: int, entry_id, round_id: int) -> int:
 
 
 def _inputs(rnd: Round):
-    entries = list(round_entries(rnd).select_related("child", "division"))
+    entries = round_entries(rnd).select_related("child", "division")
+    if rnd.order == 1:  # an entry whose own extension still runs is not judged yet
+        entries = entries.exclude(extension_until__gt=timezone.now())
+    entries = list(entries)
     panel = list(PanelMember.objects.filter(round=rnd).select_related("judge"))
     judges = [m.judge for m in panel]
     conflicts = conflict_pairs(rnd.contest, entries, judges)
@@ -69,6 +74,7 @@ def assignment_start(*, user, round: Round, seed: int = 0) -> AssignmentSummary 
     (the job runs ``judges_assign`` as ``user``). The page and the API both start here."""
     rnd = Round.objects.select_related("contest").get(pk=round.pk)
     organizer_required(user, rnd.contest)
+    phase_require(rnd.contest, Action.ASSIGN, round=rnd)
     if round_is_large(rnd):
         return job_start(
             "judging.tasks.round_assign",
@@ -81,17 +87,41 @@ def assignment_start(*, user, round: Round, seed: int = 0) -> AssignmentSummary 
 
 @transaction.atomic
 def judges_assign(*, user, round: Round, seed: int = 0) -> AssignmentSummary:
-    """Assign judges to every entry of the round that lacks them, keeping existing pairs.
+    """The organizer's run of the assignment: first it applies the conflicts declared since
+    the last run (the now-conflicted pairs without a submitted scorecard are released, see
+    ``judging.services.panel.conflict_declare``), then it assigns judges to every entry of the
+    round that lacks them, keeping every other pair.
 
     A pairwise round's entries belong to its panel as a whole: nothing is assigned (judges are
     served pairs as they go); round 1's entries move into judging all the same."""
     rnd = Round.objects.select_for_update().select_related("contest").get(pk=round.pk)
     organizer_required(user, rnd.contest)
+    phase_require(rnd.contest, Action.ASSIGN, round=rnd)
+    return _assign(user, rnd, seed, apply_declarations=True)
+
+
+def _assign(actor, rnd: Round, seed: int, *, apply_declarations: bool) -> AssignmentSummary:
+    """Fill the round's places. Only the organizer's run applies pending declarations: a
+    reassignment after a judge's recusal must not (the judge's queue would then change in
+    response to their own declaration). Until applied, a declared pair stays as it is and
+    counts towards its entry's k; no new pair is ever made against a conflict."""
     entries, panel, conflicts, affinity = _inputs(rnd)
-    active = Assignment.objects.filter(round=rnd, recused_at__isnull=True)
-    fixed = [(str(e), j) for e, j in active.values_list("entry_id", "judge_id")]
     entry_ids = {str(e.pk) for e in entries}
-    fixed = [(e, j) for e, j in fixed if e in entry_ids and (j, e) not in conflicts]
+    held = {
+        (str(e), j): pk
+        for pk, e, j in Assignment.objects.filter(round=rnd, recused_at__isnull=True).values_list(
+            "pk", "entry_id", "judge_id"
+        )
+        if str(e) in entry_ids
+    }
+    released = 0
+    if apply_declarations:
+        forbidden = [pk for (e, j), pk in held.items() if (j, e) in conflicts]
+        for pair in _release_unsubmitted(actor, forbidden, reason="conflict"):
+            del held[pair]
+            released += 1
+    fixed = list(held)
+    conflicts = conflicts - {(j, e) for e, j in fixed}  # declared, not yet applied: kept
     k = rnd.judges_per_entry or len(panel)
     if not entries or not panel:
         raise AssignmentInfeasible(
@@ -117,10 +147,14 @@ def judges_assign(*, user, round: Round, seed: int = 0) -> AssignmentSummary:
         if (e, j) not in have
     ]
     Assignment.objects.bulk_create(new, batch_size=5000)
-    if rnd.order == 1:
-        round_entries(rnd).exclude(status=EntryStatus.IN_JUDGING).update(
-            status=EntryStatus.IN_JUDGING
-        )
+    if rnd.order == 1:  # the entries now assigned are being judged (never before the deadline)
+        assigned = Assignment.objects.filter(round=rnd, recused_at__isnull=True).values("entry_id")
+        if rnd.kind == RoundKind.PAIRWISE:  # every entry of the round goes to the whole panel
+            assigned = [e.pk for e in entries]
+        Entry.objects.filter(
+            pk__in=assigned,
+            status__in=(EntryStatus.SUBMITTED, EntryStatus.ELIGIBLE),
+        ).update(status=EntryStatus.IN_JUDGING)
     summary = AssignmentSummary(
         assigned=len(new),
         total=len(result.pairs),
@@ -128,14 +162,16 @@ def judges_assign(*, user, round: Round, seed: int = 0) -> AssignmentSummary:
         min_load=result.min_load,
         max_load=result.max_load,
         short=[],
+        released=released,
     )
     audit_record(
-        actor=user,
+        actor=actor,
         action="assignment.run",
         target=rnd,
         contest=rnd.contest,
         after={
             "assigned": summary.assigned,
+            "released": summary.released,
             "total": summary.total,
             "seed": seed,
             "total_affinity": summary.total_affinity,
@@ -144,6 +180,24 @@ def judges_assign(*, user, round: Round, seed: int = 0) -> AssignmentSummary:
         },
     )
     return summary
+
+
+def _release_unsubmitted(actor, assignment_ids, *, reason: str) -> list[tuple[str, int]]:
+    """Release these assignments unless their scorecard is submitted (a submitted score stays
+    until an organizer unlocks it); returns the released (entry id, judge id) pairs."""
+    released = []
+    pairs = Assignment.objects.filter(pk__in=assignment_ids).select_related("round__contest")
+    for a in pairs:
+        if Scorecard.objects.filter(
+            round_id=a.round_id,
+            entry_id=a.entry_id,
+            judge_id=a.judge_id,
+            status=ScorecardStatus.SUBMITTED,
+        ).exists():
+            continue
+        _release(actor, a, reason=reason, action="assignment.release")
+        released.append((str(a.entry_id), a.judge_id))
+    return released
 
 
 @dataclass(frozen=True)
@@ -229,8 +283,9 @@ def _release(actor, assignment: Assignment, *, reason: str, action: str) -> None
 def _reassign(actor, rnd: Round) -> list[str]:
     """Fill the places a recusal or a conflict left; an impossible fill is reported, not raised.
     The system reassigns on behalf of ``actor`` (a judge may recuse, not run the assignment)."""
+    rnd = Round.objects.select_for_update().select_related("contest").get(pk=rnd.pk)
     try:
-        judges_assign(user=SYSTEM.on_behalf_of(actor), round=rnd)
+        _assign(SYSTEM.on_behalf_of(actor), rnd, 0, apply_declarations=False)
     except AssignmentInfeasible as exc:
         audit_record(
             actor=actor,
@@ -254,6 +309,7 @@ def assignment_recuse(*, user, assignment_id, reason: str) -> list[str]:
         )
     except (Assignment.DoesNotExist, ValueError) as exc:
         raise NotFound() from exc
+    phase_require(assignment.round.contest, Action.RECUSE, round=assignment.round)
     if Scorecard.objects.filter(
         round_id=assignment.round_id,
         entry_id=assignment.entry_id,
@@ -274,20 +330,17 @@ def assignment_recuse(*, user, assignment_id, reason: str) -> list[str]:
 
 
 def assignments_release_conflicted(*, actor, contest: Contest, judge) -> None:
-    """After a new conflict, take away the judge's unsubmitted assignments it forbids."""
+    """After a conflict an organizer records (or an entry named), take away the judge's
+    unsubmitted assignments it forbids and find other judges for them (only once assignments
+    may change: never while submissions are open)."""
+    if not phase_allows(contest, Action.ASSIGN):
+        return
     for rnd in Round.objects.filter(contest=contest):
         held = Assignment.objects.filter(round=rnd, judge=judge, recused_at__isnull=True)
         if not held.exists():
             continue
         entries = list(Entry.objects.filter(pk__in=held.values("entry_id")).select_related("child"))
         forbidden = {e for j, e in conflict_pairs(contest, entries, [judge])}
-        released = False
-        for a in held.filter(entry_id__in=forbidden).select_related("round__contest"):
-            if Scorecard.objects.filter(
-                round=rnd, entry_id=a.entry_id, judge=judge, status=ScorecardStatus.SUBMITTED
-            ).exists():
-                continue  # a submitted score stays until an organizer unlocks it
-            _release(actor, a, reason="conflict", action="assignment.release")
-            released = True
-        if released:
+        ids = list(held.filter(entry_id__in=forbidden).values_list("pk", flat=True))
+        if _release_unsubmitted(actor, ids, reason="conflict"):
             _reassign(actor, rnd)

@@ -25,7 +25,9 @@ pairs.
 
 Decisions are saved at once. The comparison's id is the idempotency key: deciding it again
 the same way (a double tap) changes nothing and answers the same; deciding it differently is
-``already_decided``. The judging window is checked by ``judging_window_open``.
+``already_decided``. Serving, deciding and recusing follow the contest's phase rule
+(``contests.phases``) as scoring and rubric recusals do: after the deadline, inside the round's
+judging window (``judging_window_closed`` outside it).
 """
 
 from __future__ import annotations
@@ -40,10 +42,11 @@ from django.utils.translation import gettext as _
 
 from contests.enums import RoundKind
 from contests.models import Round
+from contests.phases import Action, phase_require
 from core.audit import audit_record
 from core.errors import NotFound, ValidationFailed
 from judging.enums import ComparisonOutcome, ConflictKind
-from judging.errors import AlreadyDecided, JudgingWindowClosed, PairWithdrawn
+from judging.errors import AlreadyDecided, PairWithdrawn
 from judging.models import Comparison, Conflict, PanelMember
 from judging.pair_selectors import (
     JudgeProgress,
@@ -53,7 +56,7 @@ from judging.pair_selectors import (
     pairwise_round_get,
     served_pairs,
 )
-from judging.permissions import is_judge, judging_window_open
+from judging.permissions import is_judge
 from judging.services.assignment import assignments_release_conflicted
 from judging.services.pairing import eligible, round_scale_recent, serve
 
@@ -62,8 +65,8 @@ CHOICES = {"left": ComparisonOutcome.LEFT, "right": ComparisonOutcome.RIGHT}
 
 
 def judging_window_check(rnd: Round) -> None:
-    if not judging_window_open(rnd):
-        raise JudgingWindowClosed()
+    """Comparing is scoring: after the deadline, inside the round's judging window."""
+    phase_require(rnd.contest, Action.SCORE, round=rnd, round_list=[rnd])
 
 
 def _seat(user, rnd: Round) -> Round:
@@ -183,6 +186,7 @@ def comparison_recuse(*, user, comparison_id, side: str, reason: str = "") -> Co
     if comparison.outcome != ComparisonOutcome.PENDING:
         raise AlreadyDecided(detail={"outcome": comparison.outcome})
     rnd = comparison.round
+    phase_require(rnd.contest, Action.RECUSE, round=rnd)
     entry_id = comparison.left_id if side == "left" else comparison.right_id
     text = (reason or "").strip()[:2000]
     Conflict.objects.create(

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import Role
 from accounts.models import User
-from accounts.services import staff_user_create
+from accounts.services import email_taken, staff_user_create
 from contests.models import Contest
 from contests.permissions import organizer_required
+from contests.phases import Action, phase_require
 from core.audit import audit_record
 from core.errors import ValidationFailed
 from core.tabular import TabularError, integers, read_table
@@ -61,6 +62,7 @@ def invitation_send(*, judge: User) -> None:
 def judges_import(*, user, contest: Contest, path: str | Path) -> ImportReport:
     """All or nothing: every row is checked first; a bad row names its row and column."""
     organizer_required(user, contest)
+    phase_require(contest, Action.PANEL_EDIT)
     try:
         table = read_table(path, required=COLUMNS, optional=OPTIONAL)
         loads = (
@@ -82,6 +84,8 @@ def judges_import(*, user, contest: Contest, path: str | Path) -> ImportReport:
             validate_email(rec["email"])
         except DjangoValidationError:
             problems.append(f"row {row}: '{rec['email']}' is not an email address")
+        if email_taken(rec["email"], except_username=rec["username"]):  # one account per address
+            problems.append(f"row {row}: '{rec['email']}' belongs to another account")
         existing = User.objects.filter(username=rec["username"]).first()
         if existing is not None and existing.role != Role.JUDGE:
             problems.append(f"row {row}: '{rec['username']}' is not a judge account")

@@ -7,6 +7,7 @@ from accounts.enums import Role
 from accounts.models import User
 from contests.models import Contest, Round
 from contests.permissions import is_contest_organizer, organizer_required
+from contests.phases import Action, phase_require
 from core.audit import audit_record
 from core.errors import NotFound, ValidationFailed
 from judging.enums import ConflictKind
@@ -28,6 +29,7 @@ def panel_member_add(
     *, user, round: Round, judge: User, max_load: int | None = None
 ) -> PanelMember:
     organizer_required(user, round.contest)
+    phase_require(round.contest, Action.PANEL_EDIT)
     if judge.role != Role.JUDGE:
         raise ValidationFailed(_("Only judge accounts can sit on a panel."), code="not_a_judge")
     member, created = PanelMember.objects.update_or_create(
@@ -56,12 +58,22 @@ def conflict_declare(
 ) -> Conflict:
     """A judge declares (for themself) or an organizer records a conflict of interest.
 
-    A conflict with an entry the judge already holds takes that assignment away and finds
-    another judge (see ``assignment_recuse``)."""
+    Recorded by an organizer, a conflict with entries the judge already holds takes those
+    assignments away at once and finds other judges (as ``assignment_recuse`` does).
+
+    Declared by the judge, it never changes their own queue (DOMAIN §5): dropping a school's
+    entries at once would tell the judge which entries that school wrote. The declaration is
+    shown to the organizers (``judging.selectors.round_pending_conflicts``, on the round page
+    and in its progress) and applied by their next run of the assignment (``judges_assign``).
+    It keeps the judge from new assignments to that institution's entries at once: those are
+    never shown to them, so nothing is revealed. A recusal of one entry stays immediate.
+    """
+    by_organizer = user.pk != judge.pk or is_contest_organizer(user, contest)
     if user.pk != judge.pk:
         organizer_required(user, contest)
     elif judge.role != Role.JUDGE and not is_contest_organizer(user, contest):
         raise NotFound()  # only judges declare their own conflicts (entrants: nothing here)
+    phase_require(contest, Action.CONFLICT_RECORD)
     if entry is None and not institution.strip():
         raise ValidationFailed(detail={"institution": [_("Name an entry or an institution.")]})
     if entry is not None and entry.contest_id != contest.pk:
@@ -88,5 +100,6 @@ def conflict_declare(
         },
         reason=conflict.reason,
     )
-    assignments_release_conflicted(actor=user, contest=contest, judge=judge)
+    if by_organizer or entry is not None:  # naming an entry reveals nothing: as a recusal
+        assignments_release_conflicted(actor=user, contest=contest, judge=judge)
     return conflict

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from contests.permissions import is_contest_organizer
+from contests.phases import Action, phase_require
 from core.audit import audit_record
 from core.errors import NotFound, ValidationFailed
 from judging.enums import ScorecardStatus
@@ -106,6 +107,8 @@ def scorecard_save(
         state = scorecard_state(judge_id=user.pk, assignment_id=key)
         if state is None:
             raise NotFound()
+        rnd = state.round
+        phase_require(rnd.contest, Action.SCORE, round=rnd, round_list=[rnd])  # its window
         parsed = _validate(state, scores, comment, submit)
         if state.status == ScorecardStatus.SUBMITTED:
             raise ScorecardLocked()
@@ -149,6 +152,7 @@ def scorecard_unlock(*, user, scorecard_id, reason: str) -> Scorecard:
         raise NotFound() from exc
     if not is_contest_organizer(user, card.round.contest):
         raise NotFound()
+    phase_require(card.round.contest, Action.UNLOCK, round=card.round)
     if not (reason or "").strip():
         raise ValidationFailed(detail={"reason": [_("Record why the scorecard is unlocked.")]})
     if card.status != ScorecardStatus.SUBMITTED:

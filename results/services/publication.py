@@ -9,27 +9,32 @@ from django.utils.translation import gettext as _
 from contests.enums import ContestStatus, Track
 from contests.models import Contest
 from contests.permissions import organizer_required
+from contests.phases import Action
 from contests.services import tiers_validate
 from core.audit import audit_record
 from core.errors import Conflict, ValidationFailed
 from core.tasks import run_after_commit
 from results import prizes as engine
 from results.models import Allocation, Publication
+from results.season import ranked_entry_ids, season_require
 from results.selectors import publication_live
 from results.services.rankings import latest_ranking
 from submissions.enums import ConsentKind, EntryStatus
 from submissions.masking import mask_name
 from submissions.models import Entry
+from submissions.services.files import file_public_copies
 
+# Entries that went through judging: at publication each becomes awarded or not awarded.
+# Entries that never did (ineligible, or never ranked) keep their status and get their own
+# letter (``results.notifications``); drafts and withdrawn entries are no entries at all.
 JUDGED = (
-    EntryStatus.SUBMITTED,
-    EntryStatus.ELIGIBLE,
     EntryStatus.IN_JUDGING,
     EntryStatus.ADVANCED,
     EntryStatus.ELIMINATED,
     EntryStatus.AWARDED,
     EntryStatus.NOT_AWARDED,
 )
+UNALLOCATED_REASONS = ("too_few_ranked", "below_minimum")
 
 
 def _tiers(contest: Contest) -> dict[str | None, list[engine.Tier]]:
@@ -53,6 +58,7 @@ def _tiers(contest: Contest) -> dict[str | None, list[engine.Tier]]:
 def allocation_compute(*, user, contest: Contest) -> Allocation:
     """Walk the latest final ranking and fill the tiers (per division where tiers are)."""
     organizer_required(user, contest)
+    season_require(contest, Action.ALLOCATE)
     ranking = latest_ranking(contest, None)
     if ranking is None:
         raise ValidationFailed(_("Compute the final ranking first."), code="no_ranking")
@@ -75,8 +81,15 @@ def allocation_compute(*, user, contest: Contest) -> Allocation:
             result = engine.prizes_allocate_by_division(
                 {d: ranked.get(d, []) for d in tiers}, tiers
             )
-    except engine.PrizeError as exc:
-        raise ValidationFailed(exc.message, code=exc.code, detail=exc.detail) from exc
+    except engine.PrizeError as exc:  # the engine speaks English; people read their language
+        message = (
+            _("The final ranking is not consistent: compute it again.")
+            if exc.code == "invalid_ranking"
+            else _("The prize tiers cannot be allocated: check their codes, counts and amounts.")
+        )
+        raise ValidationFailed(
+            message, code=exc.code, detail={**exc.detail, "reason": exc.message}
+        ) from exc
     codes = {r["entry_id"]: r["entry_code"] for r in ranking.rows}
     english = {
         (t.division.code if t.division else None, t.code): t.name_en
@@ -103,13 +116,28 @@ def allocation_compute(*, user, contest: Contest) -> Allocation:
         contest=contest,
         ranking=ranking,
         awards=awards,
-        unawarded=[list(s) for s in result.unawarded_slots],
+        unawarded=_unawarded(result),
         tiers_total=result.tiers_total,
         awarded_total=result.awarded_total,
         unallocated=result.unallocated,
         remainder=result.remainder,
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
+    when = Contest.objects.filter(pk=contest.pk).values_list(
+        "publication_scheduled_for", flat=True
+    )[0]
+    if when is not None:  # what was previewed has changed: the schedule goes
+        Contest.objects.filter(pk=contest.pk).update(
+            publication_scheduled_for=None, publication_scheduled_by=None
+        )
+        audit_record(
+            actor=user,
+            action="results.schedule_cancel",
+            target=contest,
+            contest=contest,
+            before={"scheduled_for": when.isoformat()},
+            reason="allocation recomputed",
+        )
     audit_record(
         actor=user,
         action="allocation.compute",
@@ -125,9 +153,24 @@ def allocation_compute(*, user, contest: Contest) -> Allocation:
     return allocation
 
 
+def _unawarded(result: engine.Allocation) -> list[list]:
+    """Each unawarded slot as ``[tier, index, amount, reason, division]``: ``too_few_ranked``
+    (the ranking ran out before the slot) or ``below_minimum`` (no remaining entry reached the
+    tier's minimum score) — what the results page says about the unallocated money."""
+    parts = result.by_division.items() or [(None, result)]
+    rows = []
+    for division, part in parts:
+        past = set(part.past_ranking)
+        for slot in part.unawarded_slots:
+            reason = UNALLOCATED_REASONS[0] if slot in past else UNALLOCATED_REASONS[1]
+            rows.append([*slot, reason, division])
+    return rows
+
+
 @transaction.atomic
 def allocation_approve(*, user, contest: Contest) -> Allocation:
     organizer_required(user, contest)
+    season_require(contest, Action.APPROVE)
     allocation = Allocation.objects.select_for_update().filter(contest=contest).first()
     if allocation is None:
         raise ValidationFailed(_("Allocate the prizes first."), code="no_allocation")
@@ -143,7 +186,7 @@ def allocation_approve(*, user, contest: Contest) -> Allocation:
     return allocation
 
 
-def _winners(contest: Contest, allocation: Allocation) -> list[dict]:
+def _winners(contest: Contest, allocation: Allocation, *, public_copies: bool = True) -> list[dict]:
     """The public rows, frozen at publication: only what may be shown (DOMAIN §8)."""
     entries = (
         Entry.objects.filter(pk__in=[a["entry_id"] for a in allocation.awards])
@@ -177,18 +220,26 @@ def _winners(contest: Contest, allocation: Allocation) -> list[dict]:
             )
             if ConsentKind.PUBLISH_WORK in consents:
                 shown = next((f for f in e.files.all() if f.preview_key), None)
-                if shown:
+                if shown and public_copies:  # the gallery's own objects, never the judges'
+                    preview, thumbnail = file_public_copies(record=shown)
+                    row.update(preview_key=preview, thumbnail_key=thumbnail)
+                elif shown:  # the organizer's preview: the re-encoded copies, nothing made
                     row.update(preview_key=shown.preview_key, thumbnail_key=shown.thumbnail_key)
         winners.append(row)
     return winners
 
 
 @transaction.atomic
-def results_publish(*, user, contest: Contest) -> Publication:
+def results_publish(*, user, contest: Contest, scheduled: bool = False) -> Publication:
+    """Freeze the approved allocation's public rows and publish them: now (the organizer has
+    seen the preview and confirmed) or at the scheduled time (``scheduled``: run by
+    ``results.tasks.publication_scheduled`` as the organizer who scheduled it). Refused before
+    the results review (``contests.phases``) and without an approved allocation."""
     contest = Contest.objects.select_for_update().get(pk=contest.pk)  # serialises double clicks
     organizer_required(user, contest)
     if publication_live(contest) is not None:
         raise Conflict(_("The results are already published."), code="already_published")
+    season_require(contest, Action.PUBLISH)
     allocation = Allocation.objects.filter(contest=contest).first()
     if allocation is None or allocation.approved_at is None:
         raise ValidationFailed(
@@ -202,17 +253,26 @@ def results_publish(*, user, contest: Contest) -> Publication:
         published_by=user if getattr(user, "is_authenticated", False) else None,
     )
     awarded = [a["entry_id"] for a in allocation.awards]
-    judged = Entry.objects.filter(contest=contest, status__in=JUDGED)
+    in_judging = Entry.objects.filter(contest=contest, status__in=JUDGED)
+    ranked = ranked_entry_ids(contest)
+    unranked = [pk for pk in in_judging.values_list("pk", flat=True) if str(pk) not in ranked]
+    judged = in_judging.exclude(pk__in=unranked)  # an entry nobody scored stays as it was
     judged.filter(pk__in=awarded).update(status=EntryStatus.AWARDED)
     judged.exclude(pk__in=awarded).update(status=EntryStatus.NOT_AWARDED)
+    scheduled_for = contest.publication_scheduled_for
     contest.status = ContestStatus.PUBLISHED
-    contest.save(update_fields=["status"])
+    contest.publication_scheduled_for, contest.publication_scheduled_by = None, None
+    contest.save(update_fields=["status", "publication_scheduled_for", "publication_scheduled_by"])
     audit_record(
         actor=user,
         action="results.publish",
         target=publication,
         contest=contest,
-        after={"allocation": allocation.pk, "winners": len(publication.winners)},
+        after={
+            "allocation": allocation.pk,
+            "winners": len(publication.winners),
+            "scheduled_for": scheduled_for.isoformat() if scheduled and scheduled_for else None,
+        },
     )
     run_after_commit("results.notifications.results_emails", publication_id=publication.pk)
     return publication
@@ -222,6 +282,8 @@ def results_publish(*, user, contest: Contest) -> Publication:
 def results_unpublish(*, user, contest: Contest, reason: str) -> None:
     contest = Contest.objects.select_for_update().get(pk=contest.pk)
     organizer_required(user, contest)
+    if publication_live(contest) is not None:
+        season_require(contest, Action.UNPUBLISH)  # an archived contest stays as it is
     if not (reason or "").strip():
         raise ValidationFailed(detail={"reason": [_("Record why the results are withdrawn.")]})
     live = publication_live(contest)

@@ -7,8 +7,9 @@ each result as a snapshot with the SHA-256 of its inputs, and moves entries on.
 import json
 import uuid
 
+import numpy as np
 import pandas as pd
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import CharField, FloatField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
@@ -16,16 +17,18 @@ from django.utils.translation import gettext as _
 from contests.enums import RoundKind
 from contests.models import Contest, Round
 from contests.permissions import organizer_required
+from contests.phases import Action, RoundFacts
 from core.audit import audit_record
 from core.errors import ValidationFailed
 from core.models import Job
 from core.tasks import job_start
 from judging.enums import ScorecardStatus
-from judging.models import Score
+from judging.models import Score, Scorecard
 from judging.selectors import round_is_large
 from results import ranking as engine
 from results.models import RankingSnapshot
 from results.pairwise_ranking import pairwise_method_check, pairwise_ranking_compute
+from results.season import season_require
 from submissions.enums import EntryStatus
 from submissions.models import Entry
 
@@ -44,29 +47,73 @@ REFUSALS = {  # the engine's reasons are English; the codes are what clients rel
 }
 
 
+def _fetched(qs) -> list[tuple]:
+    """The rows of ``qs`` as the database cursor gives them: the ORM writes the SQL, but 750,000
+    rows of plain numbers need none of its per-row work."""
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def scores_frame(rnd: Round):
     """Every submitted score of the round as a DataFrame: judge, entry, criterion, points.
-    One query; casts in SQL so 750,000 rows do not pass through Python Decimals."""
 
-    rows = Score.objects.filter(
-        scorecard__round=rnd, scorecard__status=ScorecardStatus.SUBMITTED
-    ).values_list(
-        "scorecard__judge_id",
-        Cast("scorecard__entry_id", CharField()),
-        "criterion__code",
-        Cast("points", FloatField()),
+    The scores travel as numbers only — (judge, scorecard, criterion, points), one query with
+    the casts in SQL — and the entry of each of the round's scorecards once (a scorecard's entry
+    never changes), joined here: 750,000 rows without a UUID's text each, and a join small
+    enough for PostgreSQL to keep in memory (the form with the entry's text on every row took
+    twice as long). A scorecard gone between the two reads (a draft is deleted on a recusal;
+    a submitted one never is) has no entry, and its scores are left out as they would be now.
+    """
+    score_rows = _fetched(
+        Score.objects.filter(scorecard__round=rnd, scorecard__status=ScorecardStatus.SUBMITTED)
+        .order_by()
+        .values_list(
+            "scorecard__judge_id", "scorecard_id", "criterion_id", Cast("points", FloatField())
+        )
     )
-    frame = pd.DataFrame.from_records(list(rows), columns=["judge", "entry", "criterion", "points"])
-    # SQLite casts a UUID to 32 hex digits, PostgreSQL to the dashed form: normalise the few
-    # distinct values (one per entry), not every row.
-    codes, uniques = pd.factorize(frame["entry"])
-    canonical = [str(uuid.UUID(str(u))) for u in uniques]
-    frame["entry"] = (
-        pd.Categorical.from_codes(codes, categories=canonical).astype(str)
-        if len(frame)
-        else frame["entry"]
+    if not score_rows:
+        return pd.DataFrame.from_records([], columns=["judge", "entry", "criterion", "points"])
+    card_rows = _fetched(
+        Scorecard.objects.filter(round=rnd)
+        .order_by()
+        .values_list("pk", Cast("entry_id", CharField()))
     )
-    return frame
+    codes = dict(rnd.criteria.values_list("pk", "code"))
+    table = np.array(score_rows, dtype=np.float64)  # ids are exact in a float below 2**53
+    judges, card_ids, criterion_ids = table[:, :3].astype(np.int64).T
+    points = table[:, 3]
+    ids = np.fromiter((row[0] for row in card_rows), dtype=np.int64, count=len(card_rows))
+    entries = [row[1] for row in card_rows]
+    at = pd.Index(ids).get_indexer(card_ids)  # each score's scorecard
+    kept = at >= 0
+    if not kept.all():
+        judges, criterion_ids, points, at = (
+            judges[kept],
+            criterion_ids[kept],
+            points[kept],
+            at[kept],
+        )
+    # SQLite casts a UUID to 32 hex digits, PostgreSQL to the dashed form that str(UUID) gives:
+    # normalise the distinct values (one per entry), not every row, and only when needed.
+    entry_codes, uniques = pd.factorize(pd.Series(entries))
+    canonical = (
+        list(uniques)
+        if connection.vendor == "postgresql"
+        else [str(uuid.UUID(str(u))) for u in uniques]
+    )
+    criteria, criterion_at = np.unique(criterion_ids, return_inverse=True)
+    return pd.DataFrame(
+        {
+            "judge": judges,
+            "entry": pd.Categorical.from_codes(entry_codes[at], categories=canonical).astype(str),
+            "criterion": pd.Categorical.from_codes(
+                criterion_at, categories=[codes[c] for c in criteria]
+            ).astype(str),
+            "points": points,
+        }
+    )
 
 
 def _refused(exc: engine.RankingRefused) -> ValidationFailed:
@@ -102,12 +149,16 @@ def _settings(rnd: Round, method: str | None) -> engine.RankingSettings:
 
 
 @transaction.atomic
-def ranking_start(*, user, round: Round, method: str | None = None) -> RankingSnapshot | Job:
+def ranking_start(
+    *, user, round: Round, method: str | None = None, override_reason: str = ""
+) -> RankingSnapshot | Job:
     """Rank the round now, or, for a round larger than ``settings.BACKGROUND_THRESHOLD``,
-    queue it as a background job of the round's contest (an unknown method is refused at once
-    either way). The page and the API both start here."""
+    queue it as a background job of the round's contest (an unknown method, or scorecards
+    outstanding without ``override_reason``, is refused at once either way). The page and the
+    API both start here."""
     rnd = Round.objects.select_related("contest").get(pk=round.pk)
     organizer_required(user, rnd.contest)
+    season_require(rnd.contest, Action.RANK, round=rnd, override_reason=override_reason)
     if rnd.kind == RoundKind.PAIRWISE:
         pairwise_method_check(rnd, method)
     else:
@@ -115,20 +166,44 @@ def ranking_start(*, user, round: Round, method: str | None = None) -> RankingSn
     if round_is_large(rnd):
         return job_start(
             "results.tasks.round_rank",
-            {"round_id": rnd.pk, "user_id": user.pk, "method": method},
+            {
+                "round_id": rnd.pk,
+                "user_id": user.pk,
+                "method": method,
+                **({"override_reason": override_reason} if override_reason else {}),
+            },
             started_by=user,
             contest=rnd.contest,
         )
-    return ranking_compute(user=user, round=rnd, method=method)
+    return ranking_compute(user=user, round=rnd, method=method, override_reason=override_reason)
+
+
+def _override(facts: RoundFacts, reason: str) -> dict | None:
+    """What a ranking with scorecards outstanding records: the reason and who owed what."""
+    if not facts.outstanding_total:
+        return None
+    return {
+        "reason": reason.strip(),
+        "outstanding": facts.outstanding_total,
+        "judges": [{"name": name, "outstanding": n} for name, n in facts.outstanding],
+    }
 
 
 @transaction.atomic
-def ranking_compute(*, user, round: Round, method: str | None = None) -> RankingSnapshot:
+def ranking_compute(
+    *, user, round: Round, method: str | None = None, override_reason: str = ""
+) -> RankingSnapshot:
+    """Rank the round's submitted scorecards. Refused (``scorecards_outstanding``, with the
+    count per judge) while a judge owes a scorecard, unless ``override_reason`` says why the
+    organizer ranks without it: the snapshot then records the reason and who owed what, and
+    every screen and the export show it."""
     rnd = Round.objects.select_related("contest").get(pk=round.pk)
     organizer_required(user, rnd.contest)
+    state = season_require(rnd.contest, Action.RANK, round=rnd, override_reason=override_reason)
     if rnd.kind == RoundKind.PAIRWISE:  # ranked from its Bradley–Terry scale
         pairwise_method_check(rnd, method)
         return pairwise_ranking_compute(user=user, round=rnd)
+    override = _override(state.round_state(rnd).facts, override_reason)
     frame = scores_frame(rnd)
     if frame.empty:
         raise _refused(engine.RankingRefused("no_scores", "no submitted scorecards"))
@@ -154,6 +229,7 @@ def ranking_compute(*, user, round: Round, method: str | None = None) -> Ranking
             "method": settings.method,
             "tie_break": list(settings.tie_break),
             "per_division": settings.per_division,
+            **({"override": override} if override else {}),
         },
         inputs_sha256=result.inputs_sha256,
         rows=_records(result, codes),
@@ -173,7 +249,9 @@ def ranking_compute(*, user, round: Round, method: str | None = None) -> Ranking
             "method": settings.method,
             "inputs_sha256": result.inputs_sha256,
             "entries": len(snapshot.rows),
+            **({"override": override} if override else {}),
         },
+        reason=override["reason"] if override else "",
     )
     return snapshot
 
@@ -188,6 +266,7 @@ def round_advance(*, user, round: Round) -> list[str]:
 
     rnd = Round.objects.select_related("contest").get(pk=round.pk)
     organizer_required(user, rnd.contest)
+    season_require(rnd.contest, Action.ADVANCE, round=rnd)
     if rnd.advance_count is None and rnd.advance_percent is None:
         raise ValidationFailed(_("This round has no advancement rule."), code="no_advancement")
     snapshot = latest_ranking(rnd.contest, rnd)
@@ -226,6 +305,7 @@ def final_ranking_compute(*, user, contest: Contest) -> RankingSnapshot:
     entries, ties broken by the last round's tie-break chain, per division if it ranks so."""
 
     organizer_required(user, contest)
+    season_require(contest, Action.FINAL_RANK)
     weighted = [r for r in contest.rounds.order_by("order") if r.weight > 0]
     if not weighted:
         raise ValidationFailed(_("No round carries weight in the final score."), code="no_weights")

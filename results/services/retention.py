@@ -1,7 +1,8 @@
 """When personal data goes (DOMAIN §10 "People"): after the appeal window of a contest's
 published results, every entry that won nothing is purged (``submissions.services.retention``
-says what that deletes and keeps). Each run that changed something leaves one audit record per
-contest; running it again changes nothing.
+says what that deletes and keeps) and the contest is archived (``contests.phases``: from then
+on everything but reading is refused). Each run that changed something leaves one audit record
+per contest; running it again changes nothing.
 """
 
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from contests.enums import ContestStatus
 from contests.models import Contest
 from core.audit import audit_record
 from results.models import Publication
@@ -57,6 +59,17 @@ def personal_data_purge(
                     target=contest,
                     contest=contest,
                     after=counts,
+                    reason=f"appeal window of {contest.appeal_window_days} days ended",
+                )
+            if not dry_run and contest.status != ContestStatus.ARCHIVED:
+                Contest.objects.filter(pk=contest.pk).update(status=ContestStatus.ARCHIVED)
+                audit_record(
+                    actor=actor,
+                    action="contest.archive",
+                    target=contest,
+                    contest=contest,
+                    before={"status": contest.status},
+                    after={"status": ContestStatus.ARCHIVED},
                     reason=f"appeal window of {contest.appeal_window_days} days ended",
                 )
         if any(counts.values()):

@@ -9,11 +9,13 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.enums import Role
 from contests.enums import Track
 from contests.models import Contest, Division
 from contests.permissions import is_contest_organizer
+from contests.phases import Action, phase_require
 from core.audit import audit_record
 from core.errors import NotFound, ValidationFailed
 from core.tasks import run_after_commit
@@ -21,6 +23,8 @@ from submissions import limits
 from submissions.consents import ALLOWED_BY_TRACK, CONSENT_VERSIONS, REQUIRED_BY_TRACK
 from submissions.enums import (
     ENTRANT_EDITABLE,
+    INACTIVE_STATUSES,
+    SCREENED,
     ConsentKind,
     EntryStatus,
     FileSlot,
@@ -28,30 +32,23 @@ from submissions.enums import (
 )
 from submissions.errors import (
     AlreadyEntered,
-    AlreadyOnTeam,
     EntryLocked,
     IncompleteEntry,
     IneligibleAge,
-    SubmissionsClosed,
     VerificationRequired,
     WrongRole,
 )
-from submissions.models import Child, Consent, Entry, ReceiptCounter, TeamMember
-from submissions.permissions import entry_deadline_open, entry_withdrawable, is_entry_owner
+from submissions.models import Child, Consent, Entry, ReceiptCounter
+from submissions.permissions import (
+    entry_deadline_require,
+    entry_withdrawable,
+    is_entry_owner,
+)
 from submissions.services.files import entry_files_delete
+from submissions.services.members import MemberInput, members_set
 from submissions.services.seal import entry_seal_compute
 from submissions.services.verification import guardian_verified_at
-
-
-@dataclass
-class MemberInput:
-    name: str
-    university: str
-    department: str
-    email: str
-    phone: str
-    is_leader: bool = False
-    is_student: bool = True
+from submissions.text import child_identity_key, text_clean
 
 
 @dataclass
@@ -80,8 +77,12 @@ class EntryInput:
 # ---- validation ---------------------------------------------------------------------------
 
 
-def _require_text(errors: dict, name: str, value: str, max_len: int, *, required=True) -> str:
-    value = (value or "").strip()
+def _require_text(
+    errors: dict, name: str, value: str, max_len: int, *, required=True, multiline=False
+) -> str:
+    """Every text an entrant types, cleaned the one way (``submissions.text.text_clean``: NFC,
+    no bidi controls, invisible or control characters), then checked."""
+    value = text_clean(value, multiline=multiline)
     if required and not value:
         errors[name] = [_("This field is required.")]
     elif len(value) > max_len:
@@ -104,7 +105,7 @@ def _validate_members(members: list[MemberInput] | None, errors: dict) -> list[M
         m.university = _require_text(member_errors, "university", m.university, limits.UNIVERSITY)
         m.department = _require_text(member_errors, "department", m.department, limits.DEPARTMENT)
         m.phone = _require_text(member_errors, "phone", m.phone, limits.PHONE)
-        m.email = (m.email or "").strip().lower()
+        m.email = text_clean(m.email).lower()
         try:
             validate_email(m.email)
         except DjangoValidationError:
@@ -146,7 +147,7 @@ def _validate(
         data.team_name = _require_text(errors, "team_name", data.team_name, limits.TEAM_NAME)
         data.title = _require_text(errors, "title", data.title, limits.PROJECT_TITLE)
         data.description = _require_text(
-            errors, "abstract", data.description, limits.ABSTRACT, required=False
+            errors, "abstract", data.description, limits.ABSTRACT, required=False, multiline=True
         )
         data.members = _validate_members(data.members, errors)
         division = contest.divisions.filter(code=data.theme).first()
@@ -155,7 +156,12 @@ def _validate(
     else:
         data.title = _require_text(errors, "title", data.title, limits.DRAWING_TITLE)
         data.description = _require_text(
-            errors, "description", data.description, limits.DRAWING_DESCRIPTION, required=False
+            errors,
+            "description",
+            data.description,
+            limits.DRAWING_DESCRIPTION,
+            required=False,
+            multiline=True,
         )
         if creating:
             child = data.child
@@ -190,42 +196,9 @@ def _validate(
 
 
 def _check_open(entry: Entry) -> None:
-    if not entry_deadline_open(entry):
-        raise SubmissionsClosed()
+    entry_deadline_require(entry, Action.ENTRY_EDIT)
     if entry.status not in ENTRANT_EDITABLE:
         raise EntryLocked()
-
-
-def _set_members(entry: Entry, members: list[MemberInput]) -> None:
-    entry.members.all().delete()
-    try:
-        with transaction.atomic():
-            TeamMember.objects.bulk_create(
-                [
-                    TeamMember(
-                        entry=entry,
-                        contest=entry.contest,
-                        order=i,
-                        name=m.name,
-                        university=m.university,
-                        department=m.department,
-                        email=m.email,
-                        phone=m.phone,
-                        is_leader=m.is_leader,
-                        is_student=m.is_student,
-                    )
-                    for i, m in enumerate(members)
-                ]
-            )
-    except IntegrityError as exc:
-        taken = sorted(
-            TeamMember.objects.filter(
-                contest=entry.contest, active=True, email__in=[m.email for m in members]
-            )
-            .exclude(entry=entry)
-            .values_list("email", flat=True)
-        )
-        raise AlreadyOnTeam(detail={"emails": taken}) from exc
 
 
 def _set_consents(entry: Entry, consents: dict[str, bool], user) -> None:
@@ -248,6 +221,19 @@ def _set_consents(entry: Entry, consents: dict[str, bool], user) -> None:
         )
 
 
+def _held_entry_of_child(
+    *, contest: Contest, owner, identity_key: str, exclude: Entry | None = None
+) -> Entry | None:
+    """The guardian's entry of this contest holding the child's place (submitted or further,
+    not withdrawn), whichever of the guardian's rows names the child."""
+    qs = Entry.objects.filter(
+        contest=contest, owner=owner, child__identity_key=identity_key
+    ).exclude(status__in=INACTIVE_STATUSES)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.order_by("submitted_at", "pk").first()
+
+
 # ---- entrant services ---------------------------------------------------------------------
 
 
@@ -256,25 +242,27 @@ def entry_create(*, user, contest: Contest, data: EntryInput) -> Entry:
     expected_role = Role.STUDENT if contest.track == Track.SMART_CITY else Role.GUARDIAN
     if user.role != expected_role:
         raise WrongRole()
-    probe = Entry(contest=contest)
-    if not entry_deadline_open(probe):
-        raise SubmissionsClosed()
+    phase_require(contest, Action.ENTRY_CREATE)
     _errors, division = _validate(contest, data, creating=True)
     child = None
     if contest.track == Track.DRAWING:
         c = data.child
+        key = child_identity_key(c.name, c.birth_date)
+        held = _held_entry_of_child(contest=contest, owner=user, identity_key=key)
+        if held is not None:
+            raise AlreadyEntered(detail={"entry_id": str(held.pk)})
         child, _created = Child.objects.get_or_create(
             guardian=user,
-            name=c.name,
-            birth_date=c.birth_date,
-            defaults={"school": c.school, "grade": c.grade, "relationship": c.relationship},
+            identity_key=key,
+            duplicate_of=None,
+            defaults={
+                "name": c.name,
+                "birth_date": c.birth_date,
+                "school": c.school,
+                "grade": c.grade,
+                "relationship": c.relationship,
+            },
         )
-        if (
-            Entry.objects.filter(contest=contest, child=child)
-            .exclude(status__in=(EntryStatus.DRAFT, EntryStatus.WITHDRAWN))
-            .exists()
-        ):
-            raise AlreadyEntered()
     entry = Entry.objects.create(
         contest=contest,
         owner=user,
@@ -286,7 +274,7 @@ def entry_create(*, user, contest: Contest, data: EntryInput) -> Entry:
         video_url=data.video_url,
     )
     if contest.track == Track.SMART_CITY:
-        _set_members(entry, data.members)
+        members_set(entry=entry, members=data.members, owner=user)
     _set_consents(entry, data.consents, user)
     return entry
 
@@ -325,7 +313,7 @@ def entry_update(*, user, entry: Entry, data: EntryInput, fields: set[str]) -> E
         update_fields=["title", "description", "team_name", "video_url", "division", "updated_at"]
     )
     if "members" in fields and contest.track == Track.SMART_CITY:
-        _set_members(entry, current.members)
+        members_set(entry=entry, members=current.members, owner=user)
     if "consents" in fields:
         _set_consents(entry, data.consents, user)
     return entry
@@ -373,7 +361,29 @@ def _missing(entry: Entry) -> dict:
         missing["consents"] = lacking
     if entry.contest.track == Track.SMART_CITY and not entry.description.strip():
         missing["abstract"] = [_("Write an abstract of at most 1,000 characters.")]
+    waiting = list(
+        entry.members.filter(active=True, confirmed_at__isnull=True).values_list("name", flat=True)
+    )
+    if waiting:  # every member confirms before the entry is submitted (DOMAIN §3)
+        missing["members"] = [
+            ngettext(
+                "%(n)d team member has not confirmed yet (%(names)s)",
+                "%(n)d team members have not confirmed yet (%(names)s)",
+                len(waiting),
+            )
+            % {"n": len(waiting), "names": ", ".join(waiting)}
+        ]
     return missing
+
+
+def _missing_text(missing: dict) -> str:
+    """What is missing in words (the detail's codes are for clients)."""
+    words = [str(FileSlot(s).label) for s in missing.get("files", [])]
+    words += [str(ConsentKind(k).label) for k in missing.get("consents", [])]
+    text = str(IncompleteEntry.default_message)
+    if not words:
+        return text
+    return text + " " + _("Missing: %(what)s.") % {"what": ", ".join(words)}
 
 
 def blind_code_new(track: str) -> str:
@@ -395,15 +405,14 @@ def entry_submit(*, user, entry: Entry, now: datetime | None = None) -> Entry:
     entry = Entry.objects.select_for_update().select_related("contest").get(pk=entry.pk)
     if not is_entry_owner(user, entry):
         raise NotFound()
-    if entry.status == EntryStatus.SUBMITTED:
+    if entry.status in (EntryStatus.SUBMITTED, *SCREENED):
         return entry  # a double click is not an error
-    if not entry_deadline_open(entry, now=now):
-        raise SubmissionsClosed()
+    entry_deadline_require(entry, Action.ENTRY_SUBMIT, now=now)
     if entry.status != EntryStatus.DRAFT:
         raise EntryLocked()
     missing = _missing(entry)
     if missing:
-        raise IncompleteEntry(detail=missing)
+        raise IncompleteEntry(_missing_text(missing), detail=missing)
     if entry.contest.track == Track.DRAWING:
         consent = entry.consents.get(kind=ConsentKind.GUARDIAN)
         if consent.verified_at is None:
@@ -412,13 +421,26 @@ def entry_submit(*, user, entry: Entry, now: datetime | None = None) -> Entry:
                 raise VerificationRequired()
             consent.verified_at, consent.verification_method = verified, "email"
             consent.save(update_fields=["verified_at", "verification_method"])
+    if entry.child_id is not None:  # one drawing per child, however the name was typed
+        held = _held_entry_of_child(
+            contest=entry.contest,
+            owner=entry.owner_id,
+            identity_key=entry.child.identity_key,
+            exclude=entry,
+        )
+        if held is not None:
+            raise AlreadyEntered(detail={"entry_id": str(held.pk)})
     entry.status = EntryStatus.SUBMITTED
     entry.submitted_at = timezone.now()
     try:
         with transaction.atomic():
             entry.save(update_fields=["status", "submitted_at", "updated_at"])
-    except IntegrityError as exc:  # the database's one-drawing-per-child index
-        raise AlreadyEntered() from exc
+    except IntegrityError as exc:  # the database's one-drawing-per-child index: a race lost
+        held = Entry.objects.filter(contest=entry.contest, child_id=entry.child_id).exclude(
+            status__in=INACTIVE_STATUSES
+        )
+        winner = held.exclude(pk=entry.pk).values_list("pk", flat=True).first()
+        raise AlreadyEntered(detail={"entry_id": str(winner)} if winner else None) from exc
     if not entry.receipt_number:
         entry.receipt_number = _issue_receipt_number(entry.contest)
     if not entry.blind_code:
@@ -443,6 +465,7 @@ def entry_withdraw(*, user, entry: Entry) -> Entry:
         raise NotFound()
     if entry.status == EntryStatus.WITHDRAWN:
         return entry
+    entry_deadline_require(entry, Action.ENTRY_WITHDRAW)
     if not entry_withdrawable(entry):
         raise EntryLocked(_("Judging has started; the entry can no longer be withdrawn."))
     before = entry.status
@@ -474,6 +497,7 @@ def _organizer_entry(user, entry: Entry) -> Entry:
 def entry_screen(*, user, entry: Entry, eligible: bool, reason: str = "") -> Entry:
     """Eligibility screening: eligible, or ineligible with a reason the entrant will read."""
     entry = _organizer_entry(user, Entry.objects.select_for_update().get(pk=entry.pk))
+    phase_require(entry.contest, Action.ENTRY_SCREEN)
     if entry.status not in (EntryStatus.SUBMITTED, EntryStatus.ELIGIBLE, EntryStatus.INELIGIBLE):
         raise EntryLocked(_("Only submitted entries can be screened."))
     reason = (reason or "").strip()
@@ -499,6 +523,7 @@ def entry_screen(*, user, entry: Entry, eligible: bool, reason: str = "") -> Ent
 def entry_extension_grant(*, user, entry: Entry, until: datetime, reason: str) -> Entry:
     """One entrant gets more time (e.g. after a documented technical failure); recorded."""
     entry = _organizer_entry(user, Entry.objects.select_for_update().get(pk=entry.pk))
+    phase_require(entry.contest, Action.EXTENSION_GRANT)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(detail={"reason": [_("Record why the extension is granted.")]})

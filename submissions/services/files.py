@@ -15,9 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contests.enums import Track
+from contests.phases import Action
+from core.errors import Conflict as DomainConflict
 from core.errors import NotFound, ValidationFailed
 from core.storage.objectstore import (
     UploadTicket,
+    object_copy,
     object_open,
     object_size,
     object_url,
@@ -26,7 +29,7 @@ from core.storage.objectstore import (
 )
 from core.tasks import run_after_commit
 from submissions.enums import EntryStatus, FileSlot, FileStatus
-from submissions.errors import EntryLocked, IncompleteEntry, SubmissionsClosed
+from submissions.errors import EntryLocked, IncompleteEntry
 from submissions.inspection import (
     SLOT_RULES,
     SLOTS_BY_TRACK,
@@ -35,7 +38,11 @@ from submissions.inspection import (
     file_inspect,
 )
 from submissions.models import Entry, EntryFile
-from submissions.permissions import entry_deadline_open, entry_editable_by_entrant, is_entry_owner
+from submissions.permissions import (
+    entry_deadline_require,
+    entry_editable_by_entrant,
+    is_entry_owner,
+)
 from submissions.services.seal import entry_reseal
 
 TICKET_SECONDS = 600  # presigned POSTs expire within 10 minutes (DOMAIN §10)
@@ -50,8 +57,7 @@ def file_key(entry: Entry, file_id: uuid.UUID, name: str = "original") -> str:
 def _check_entrant(user, entry: Entry) -> None:
     if not is_entry_owner(user, entry):
         raise NotFound()
-    if not entry_deadline_open(entry):
-        raise SubmissionsClosed()
+    entry_deadline_require(entry, Action.ENTRY_UPLOAD)
     if not entry_editable_by_entrant(entry):
         raise EntryLocked()
 
@@ -116,12 +122,22 @@ def upload_request(
     return record, ticket
 
 
+def _completed() -> DomainConflict:
+    return DomainConflict(
+        _("This upload was already completed. The entry's files list shows it."),
+        code="upload_completed",
+    )
+
+
 def _get_pending(user, entry: Entry, upload_id) -> EntryFile:
     _check_entrant(user, entry)
     try:
-        return entry.files.get(pk=upload_id, status=FileStatus.PENDING)
+        record = entry.files.get(pk=upload_id)
     except (EntryFile.DoesNotExist, ValueError, DjangoValidationError) as exc:  # bad UUID too
         raise NotFound() from exc
+    if record.status != FileStatus.PENDING:
+        raise _completed()
+    return record
 
 
 def _refuse(record: EntryFile, error: ValidationFailed) -> ValidationFailed:
@@ -133,6 +149,12 @@ def _refuse(record: EntryFile, error: ValidationFailed) -> ValidationFailed:
 
 
 def upload_confirm(*, user, entry: Entry, upload_id) -> EntryFile:
+    """Confirm an upload from its stored bytes. Completions of one entry are settled one at a
+    time (``_accept`` locks the entry): completing the same upload twice answers 409
+    ``upload_completed``; a second file completed for a one-file place (proposal, video,
+    drawing) while another was being accepted answers 409 ``upload_conflict`` and is deleted,
+    row and object — one success, the others a clear refusal, nothing left behind."""
+    begun = timezone.now()
     record = _get_pending(user, entry, upload_id)
     rule = SLOT_RULES[record.slot]
     size = object_size(key=record.key)  # StorageUnavailable → 503, nothing changed
@@ -185,17 +207,44 @@ def upload_confirm(*, user, entry: Entry, upload_id) -> EntryFile:
     ):
         raise _refuse(record, duplicate)
     try:
-        return _accept(user=user, record=record, found=found)
+        return _accept(user=user, record=record, found=found, begun=begun)
     except IntegrityError as exc:  # a simultaneous upload of the same content won
         raise _refuse(record, duplicate) from exc
+    except _LostRace as exc:
+        raise _refuse(record, exc.error) from exc
+
+
+class _LostRace(Exception):
+    def __init__(self, error: DomainConflict):
+        self.error = error
 
 
 @transaction.atomic
-def _accept(*, user, record: EntryFile, found) -> EntryFile:
-    # a simultaneous completion of the same upload waits here, then finds it done: 404, as later
-    pending = EntryFile.objects.select_for_update().filter(pk=record.pk, status=FileStatus.PENDING)
-    if pending.first() is None:
-        raise NotFound()
+def _accept(*, user, record: EntryFile, found, begun) -> EntryFile:
+    # Completions of one entry queue here, one at a time (the entry's row lock).
+    Entry.objects.select_for_update().filter(pk=record.entry_id).first()
+    current = EntryFile.objects.filter(pk=record.pk).values_list("status", flat=True).first()
+    if current is None:
+        raise NotFound()  # deleted meanwhile (a withdrawal, a replaced slot)
+    if current != FileStatus.PENDING:
+        raise _completed()  # the same upload, completed by a simultaneous request
+    if (
+        record.slot in REPLACED_ON_UPLOAD
+        and EntryFile.objects.filter(
+            entry_id=record.entry_id, slot=record.slot, confirmed_at__gte=begun
+        )
+        .exclude(pk=record.pk)
+        .exists()
+    ):  # another file took this one-file place while this one was being inspected
+        raise _LostRace(
+            DomainConflict(
+                _(
+                    "Another file for this place was uploaded at the same moment and was "
+                    "kept. Check the entry's files and upload again if you meant this one."
+                ),
+                code="upload_conflict",
+            )
+        )
     record.status = FileStatus.QUARANTINED if found.quarantine_reason else FileStatus.ACCEPTED
     record.quarantine_reason = found.quarantine_reason
     record.size, record.content_type, record.sha256 = found.size, found.content_type, found.sha256
@@ -243,13 +292,50 @@ def entry_files_delete(*, entry: Entry) -> None:
     EntryFile.objects.filter(pk__in=[f.pk for f in records]).delete()
 
 
+def file_public_copies(*, record: EntryFile) -> tuple[str, str]:
+    """The keys of the public gallery's preview and thumbnail of an accepted image: separate
+    objects under a random folder unrelated to the judges' copies (DOMAIN §10), made the first
+    time they are asked for (at publication) and kept for later publications. Storage first,
+    then the row: a rollback leaves at most unreferenced objects, which the sweeper removes."""
+    if record.public_preview_key and record.public_thumbnail_key:
+        return record.public_preview_key, record.public_thumbnail_key
+    if not (record.preview_key and record.thumbnail_key):
+        raise ValueError(f"file {record.pk} has no re-encoded copies to publish")
+    base = f"contests/{record.contest_id}/public/{uuid.uuid4().hex}"
+    preview, thumbnail = f"{base}/preview.jpg", f"{base}/thumb.jpg"
+    object_copy(source=record.preview_key, target=preview, content_type="image/jpeg")
+    object_copy(source=record.thumbnail_key, target=thumbnail, content_type="image/jpeg")
+    EntryFile.objects.filter(pk=record.pk).update(
+        public_preview_key=preview, public_thumbnail_key=thumbnail
+    )
+    record.public_preview_key, record.public_thumbnail_key = preview, thumbnail
+    return preview, thumbnail
+
+
 def file_url(*, user, entry: Entry, file_id) -> tuple[str, int]:
-    """A short-lived signed URL of an original, for its owner and the contest's organizers
-    (the caller has already checked that the entry is visible to the user)."""
+    """A short-lived signed URL of a file, for its owner and the contest's organizers (the
+    caller has already checked that the entry is visible to the user).
+
+    Only the owner gets the bytes they uploaded. Anyone else, organizers included, gets the
+    re-encoded copy of an image (DOMAIN §10): no EXIF/GPS, upright, nothing appended (a
+    PNG+HTML polyglot loses its script); until that copy is made, ``copy_not_ready`` (409).
+    PDFs and videos are served as attachments, never inline: organizers screen the proposal
+    as submitted, quarantined ones included."""
     try:
         record = entry.files.exclude(status=FileStatus.PENDING).get(pk=file_id)
     except (EntryFile.DoesNotExist, ValueError, DjangoValidationError) as exc:
         raise NotFound() from exc
+    if record.content_type.startswith("image/") and not is_entry_owner(user, entry):
+        if not record.preview_key:
+            raise DomainConflict(
+                _("The viewing copy of this image is still being made. Try again in a moment."),
+                code="copy_not_ready",
+            )
+        name = display_filename(record.display_name.rsplit(".", 1)[0] + ".jpg")
+        url = object_url(
+            key=record.preview_key, filename=name, as_attachment=False, content_type="image/jpeg"
+        )
+        return url, settings.SIGNED_URL_SECONDS
     url = object_url(
         key=record.key,
         filename=record.display_name,

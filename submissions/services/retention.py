@@ -25,7 +25,7 @@ from django.db.models.functions import Cast, Concat, TruncYear
 
 from contests.models import Contest
 from core.storage.objectstore import objects_delete_after_commit
-from submissions.models import Child, Entry, EntryFile, TeamMember
+from submissions.models import DERIVATIVE_KEYS, Child, Entry, EntryFile, TeamMember
 
 PURGED_EMAIL_DOMAIN = "purged.invalid"
 
@@ -58,11 +58,7 @@ def contest_personal_data_purge(
     }
     if dry_run:
         return counts
-    keys = [
-        k
-        for f in files.only("key", "preview_key", "thumbnail_key", "judge_key")
-        for k in f.object_keys
-    ]
+    keys = [k for f in files.only("key", *DERIVATIVE_KEYS) for k in f.object_keys]
     files.delete()
     objects_delete_after_commit(keys)
     members.update(
@@ -79,6 +75,7 @@ def contest_personal_data_purge(
     )
     Child.objects.filter(pk__in=list(children.values_list("pk", flat=True))).update(
         name=Concat(Value("#"), Cast("pk", output_field=CharField())),
+        identity_key=Concat(Value("#"), Cast("pk", output_field=CharField())),
         school="",
         grade="",
         relationship="",

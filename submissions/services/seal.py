@@ -6,7 +6,7 @@ import hashlib
 import json
 
 from core.audit import audit_record
-from submissions.enums import EntryStatus, FileStatus
+from submissions.enums import SCREENED, EntryStatus, FileStatus
 from submissions.models import Entry
 
 
@@ -21,18 +21,21 @@ def entry_seal_compute(entry: Entry) -> str:
 
 
 def entry_reseal(entry: Entry, *, actor) -> None:
-    """A submitted entry edited before the deadline gets a new seal; the change is audited."""
-    if entry.status != EntryStatus.SUBMITTED:
+    """A submitted entry edited before the deadline gets a new seal; the change is audited.
+    Files changed after screening send the entry back to screening ("submitted"): what the
+    organizer screened is no longer what was entered."""
+    if entry.status not in (EntryStatus.SUBMITTED, *SCREENED):
         return
-    before = entry.seal_sha256
+    before = {"seal": entry.seal_sha256, "status": entry.status}
     entry.seal_sha256 = entry_seal_compute(entry)
-    if entry.seal_sha256 != before:
-        entry.save(update_fields=["seal_sha256", "updated_at"])
+    if entry.seal_sha256 != before["seal"]:
+        entry.status, entry.eligibility_reason = EntryStatus.SUBMITTED, ""
+        entry.save(update_fields=["seal_sha256", "status", "eligibility_reason", "updated_at"])
         audit_record(
             actor=actor,
             action="entry.reseal",
             target=entry,
             contest=entry.contest,
-            before={"seal": before},
-            after={"seal": entry.seal_sha256},
+            before=before,
+            after={"seal": entry.seal_sha256, "status": entry.status},
         )

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core.storage.objectstore import list_keys_older_than, object_delete
 from submissions.enums import FileStatus
-from submissions.models import EntryFile
+from submissions.models import DERIVATIVE_KEYS, EntryFile
 
 PREFIX = "contests/"
 
@@ -26,7 +26,7 @@ class SweepReport:
 
 def _referenced_keys() -> set[str]:
     keys: set[str] = set()
-    for row in EntryFile.objects.values_list("key", "preview_key", "thumbnail_key", "judge_key"):
+    for row in EntryFile.objects.values_list("key", *DERIVATIVE_KEYS):
         keys.update(k for k in row if k)
     return keys
 

@@ -1,4 +1,6 @@
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 
 from accounts.models import User
 from tests.conftest import client_for
@@ -112,3 +114,99 @@ def test_bad_token_is_401(api):
     response = api.get("/api/v1/me/")
     assert response.status_code == 401
     assert response.json()["code"] == "authentication_failed"
+
+
+# ---- one account per address, real phone numbers (issue 13.14) --------------------------------
+
+
+def test_an_address_differing_only_in_case_is_taken(api):
+    assert api.post("/api/v1/auth/register/", VALID).status_code == 201
+    again = {**VALID, "username": "jimin2", "email": "  JiMin@Example.COM "}
+    response = api.post("/api/v1/auth/register/", again)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["detail"]["email"] == ["이 이메일 주소로 가입한 계정이 이미 있습니다."]
+    assert User.objects.count() == 1
+
+
+def test_the_address_is_stored_lower_case(api):
+    response = api.post("/api/v1/auth/register/", {**VALID, "email": " Jimin@EXAMPLE.com "})
+    assert response.status_code == 201
+    assert User.objects.get().email == "jimin@example.com"
+
+
+def test_the_database_holds_one_account_per_address_whatever_its_case(student):
+    clash = User(username="someone", email=student.email.upper(), role="student")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        clash.save()
+    # accounts without an address do not clash with each other
+    User.objects.create(username="a1", email="", role="judge")
+    User.objects.create(username="a2", email="", role="judge")
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("010-1234-5678", "010-1234-5678"),
+        ("01012345678", "010-1234-5678"),
+        ("010 1234 5678", "010-1234-5678"),
+        ("+82 10-1234-5678", "010-1234-5678"),
+        ("011-123-4567", "011-123-4567"),
+        ("02-123-4567", "02-123-4567"),
+        ("0212345678", "02-1234-5678"),
+        ("031-123-4567", "031-123-4567"),
+        ("(064) 1234-5678", "064-1234-5678"),
+        ("070-1234-5678", "070-1234-5678"),
+        ("", ""),
+    ],
+)
+def test_korean_phone_numbers_are_stored_one_way(api, given, stored):
+    response = api.post("/api/v1/auth/register/", {**VALID, "phone": given})
+    assert response.status_code == 201, response.json()
+    assert User.objects.get().phone == stored
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["010-1", "010-123-4567", "012-1234-5678", "1234", "02-12-3456", "010-1234-56789", "전화"],
+)
+def test_a_phone_number_that_is_not_korean_is_refused(api, given):
+    response = api.post("/api/v1/auth/register/", {**VALID, "phone": given})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["detail"]["phone"] == ["전화번호를 010-1234-5678, 02-123-4567처럼 입력해 주세요."]
+    assert not User.objects.exists()
+
+
+def test_the_sign_up_page_refuses_them_too(client, student):
+    data = {
+        "role": "guardian",
+        "name": "김보호",
+        "username": "parent1",
+        "email": student.email.upper(),
+        "phone": "010-1",
+        "password": "smart-city-2021!",
+    }
+    response = client.post("/register/", data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "이 이메일 주소로 가입한 계정이 이미 있습니다." in html
+    assert "전화번호를 010-1234-5678, 02-123-4567처럼 입력해 주세요." in html
+    assert not User.objects.filter(username="parent1").exists()
+    data |= {"email": "parent1@example.com", "phone": "01098765432"}
+    assert client.post("/register/", data).status_code == 302
+    assert User.objects.get(username="parent1").phone == "010-9876-5432"
+
+
+def test_the_judges_import_refuses_an_address_of_another_account(wsce, organizer, student):
+    smart, _ = wsce
+    smart.organizers.add(organizer)
+    table = f"username,name,email\nnewjudge,심사위원,{student.email.upper()}\n".encode()
+    response = client_for(organizer).post(
+        f"/api/v1/contests/{smart.slug}/judges/import/",
+        {"file": SimpleUploadedFile("judges.csv", table, "text/csv")},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert "belongs to another account" in response.json()["detail"]["rows"][0]
+    assert not User.objects.filter(username="newjudge").exists()

@@ -87,6 +87,9 @@ def world(organizer, student, guardian):
     )
     for order, name, leader in [(1, "이서연", False), (0, "박지민", True)]:
         TeamMember.objects.create(
+            id=10 + order,  # fixed: the rows show the member's id (to re-send an invitation)
+            confirmed_at=at(1) if leader else None,  # the leader confirmed by creating it
+            invited_at=None if leader else at(1, 2, 123),  # the member was invited
             entry=s,
             contest=smart,
             name=name,
@@ -199,6 +202,7 @@ S_ROW = {
     "video_url": "https://example.com/v.mp4",
     "members": [
         {
+            "id": 10,
             "name": "박지민",
             "university": "KAIST",
             "department": "전산학부",
@@ -206,8 +210,11 @@ S_ROW = {
             "phone": "010-1111-2222",
             "is_leader": True,
             "is_student": True,
+            "invited_at": None,
+            "confirmed_at": "2021-06-01T09:00:00+09:00",
         },
         {
+            "id": 11,
             "name": "이서연",
             "university": "KAIST",
             "department": "전산학부",
@@ -215,6 +222,8 @@ S_ROW = {
             "phone": "010-1111-2222",
             "is_leader": False,
             "is_student": True,
+            "invited_at": "2021-06-01T11:00:00.000123+09:00",
+            "confirmed_at": None,
         },
     ],
     "child": None,

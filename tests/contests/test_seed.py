@@ -10,7 +10,9 @@ from accounts.models import User
 from contests.models import Contest, Criterion, Division, PrizeTier, Round
 from contests.permissions import submissions_open
 from contests.seed import DRAWING, SMART_CITY, wsce2021_seed
+from demo.judging import DEMO_JUDGING
 from judging.models import Assignment, Scorecard
+from results.season import contest_season
 from submissions.models import Entry
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +127,9 @@ def test_seed_is_idempotent(db):
     assert _counts() == first == (2, 9, 4, 16, 20, 0)  # 5 S tiers + 3 divisions × 5 D tiers
 
 
-def test_demo_seed_is_idempotent_and_opens_submissions_now(db, settings):
+def test_demo_seed_is_idempotent_and_puts_each_journey_in_its_phase(db, settings):
+    """Both WSCE contests take entries (students and guardians can enter); the demo contest
+    has its drawings in, its deadline passed and its preliminary round being judged."""
     settings.DEBUG = True
     call_command("seed_wsce2021", "--demo")
     first = _counts()
@@ -138,15 +142,21 @@ def test_demo_seed_is_idempotent_and_opens_submissions_now(db, settings):
         "guardian",
     }
     for contest in Contest.objects.all():
-        assert submissions_open(contest)
         assert contest.organizers.filter(username="organizer").exists()
+    assert submissions_open(Contest.objects.get(slug=SMART_CITY))
+    assert submissions_open(Contest.objects.get(slug=DRAWING))
+    showcase = Contest.objects.get(slug=DEMO_JUDGING)
+    assert not submissions_open(showcase)
+    assert contest_season(showcase).phase == "judging"
     # Demo entries with real generated files, created once.
-
     assert Entry.objects.filter(contest__slug=SMART_CITY).count() == 4
-    # demo judging has assigned both first rounds: submitted entries are now in judging
-    assert Entry.objects.filter(contest__slug=DRAWING, status="in_judging").count() == 6
-
-    assert Assignment.objects.count() == 3 * 3 + 6 * 3
+    # nothing is judged while a contest takes entries: its entries stay "submitted"
+    assert set(Entry.objects.filter(contest__slug=DRAWING).values_list("status", flat=True)) == {
+        "submitted"
+    }
+    assert Entry.objects.filter(contest=showcase, status="in_judging").count() == 6
+    assert Assignment.objects.count() == 6 * 3
+    assert not Assignment.objects.exclude(round__contest=showcase).exists()
     assert Scorecard.objects.filter(judge__username="judge", status="submitted").count() == 2
     assert all(e.files.filter(status="accepted").count() == 1 for e in Entry.objects.all())
     assert set(

@@ -15,16 +15,19 @@ from django.core import mail
 from django.utils import timezone, translation
 from playwright.sync_api import sync_playwright
 
+from accounts.enums import Role
 from accounts.models import User
 from contests.seed import wsce2021_seed
+from core.actors import SYSTEM
 from core.errors import DomainError
 from demo.entries import demo_entries_seed
-from demo.judging import demo_judging_seed
+from demo.judging import demo_judging_contest, demo_judging_seed
 from demo.users import demo_users_seed
 from judging.models import Assignment, PanelMember
 from judging.services.assignment import judges_assign
 from judging.services.scoring import scorecard_save
 from results.services import publication, rankings
+from tests.factories import judging_open, user_make
 
 # Playwright's sync API keeps an event loop in the test thread; the tests still use the ORM
 # (seeding, reading the database), which Django refuses in such a thread unless told it is safe.
@@ -141,18 +144,38 @@ DEMO_PASSWORD = "wsce2021-demo"
 
 
 def demo_seed(*, proposals: int = 4, drawings: int = 6, judges: int = 4, judging: bool = True):
-    """What `seed_wsce2021 --demo` makes, smaller: contests open now, a login per role,
-    entries with generated files, judges assigned on both first rounds."""
+    """What `seed_wsce2021 --demo` makes, smaller: both contests taking entries, a login per
+    role, entries with generated files; with ``judging`` also the demo contest whose first
+    round is being judged (``demo.judging``: its deadline passed, judges assigned)."""
 
-    smart, drawing = wsce2021_seed(demo_now=timezone.now())
-    demo_users_seed(password=DEMO_PASSWORD, contests=[smart, drawing])
+    now = timezone.now()
+    smart, drawing = wsce2021_seed(demo_now=now)
+    showcase = demo_judging_contest(now=now) if judging else None
+    demo_users_seed(
+        password=DEMO_PASSWORD, contests=[smart, drawing, *([showcase] if showcase else [])]
+    )
     demo_entries_seed(
         smart=smart, drawing=drawing, proposals=proposals, drawings=drawings, password=DEMO_PASSWORD
     )
-    if judging:
-        demo_judging_seed(smart=smart, drawing=drawing, judges=judges, password=DEMO_PASSWORD)
+    if showcase is not None:
+        demo_judging_seed(
+            contest=showcase, judges=judges, drawings=drawings, password=DEMO_PASSWORD, now=now
+        )
     mail.outbox.clear()
     return smart, drawing
+
+
+def panel_assigned(contest, n: int = 5) -> list:
+    """The contest's deadline passed and every round's window open (``factories.
+    judging_open``), ``n`` judges on its first round's panel, assigned."""
+
+    judging_open(contest)
+    first = contest.rounds.get(order=1)
+    judges = [user_make(Role.JUDGE, affiliation=f"미술대학{i}") for i in range(n)]
+    for judge in judges:
+        PanelMember.objects.create(round=first, judge=judge)
+    judges_assign(user=SYSTEM, round=first)
+    return judges
 
 
 def drawing_points(entry) -> dict:
@@ -161,12 +184,15 @@ def drawing_points(entry) -> dict:
     return {"theme": 40 - n, "creativity": 30 - n, "technique": 30 - n}
 
 
-def round_score_all(rnd) -> None:
-    """Every judge submits every open scorecard of the round (as if they had all finished)."""
+def round_score_all(rnd, *, except_judge: int | None = None) -> None:
+    """Every judge (but ``except_judge``) submits every open scorecard of the round (as if
+    they had all finished)."""
 
     for a in Assignment.objects.filter(round=rnd, recused_at__isnull=True).select_related(
         "entry", "judge"
     ):
+        if a.judge_id == except_judge:
+            continue
         with contextlib.suppress(DomainError):  # the demo judge's already submitted cards
             scorecard_save(
                 user=a.judge, assignment_id=a.pk, scores=drawing_points(a.entry), submit=True
@@ -193,7 +219,8 @@ def drawing_published() -> None:
 
 def _drawing_publish() -> None:
 
-    _smart, drawing = demo_seed(proposals=2, judges=5)
+    _smart, drawing = demo_seed(proposals=2, judging=False)
+    panel_assigned(drawing)
     organizer = User.objects.get(username="organizer")
     prelim = drawing.rounds.get(code="prelim")
     round_score_all(prelim)

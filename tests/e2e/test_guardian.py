@@ -10,6 +10,7 @@ from django.utils.translation import gettext, override
 from playwright.sync_api import expect
 
 from contests.models import Contest
+from contests.phases import kst
 from contests.seed import wsce2021_seed
 from tests.e2e.conftest import no_page_scroll, release_held, shot
 from tests.submissions.badfiles import good_jpeg, image_with_short_side
@@ -149,8 +150,9 @@ def test_guardian_enters_a_drawing(page, viewport):
     fill_drawing_form(page, child="김지우", title="늦은 그림")
     Contest.objects.filter(slug=DRAWING).update(closes_at=timezone.now() - timezone.timedelta(1))
     page.get_by_role("button", name=ko("Save")).click()
+    closed = Contest.objects.get(slug=DRAWING).closes_at  # the refusal says when (KST)
     expect(page.locator(".error-summary")).to_contain_text(
-        ko("Submissions for this contest are closed.")
+        ko("Submissions closed on %(when)s (KST).") % {"when": kst(closed)}
     )
     expect(page.locator("#id_child_name")).to_have_value("김지우")
     expect(page.locator("#id_title")).to_have_value("늦은 그림")

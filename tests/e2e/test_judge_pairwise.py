@@ -9,8 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from contests.seed import wsce2021_seed
-from demo.entries import demo_entries_seed
-from demo.judging import demo_judging_seed
+from demo.judging import demo_judging_contest, demo_judging_seed
 from demo.pairwise import demo_pairwise_decisions, demo_pairwise_round
 from demo.users import demo_users_seed
 from judging.enums import ComparisonOutcome
@@ -23,17 +22,17 @@ CODE = re.compile(r"^D-[0-9A-Z]{6,}$")
 
 
 def pairwise_demo(*, drawings: int = 9, decisions: int = 4):
-    """`seed_wsce2021 --demo --pairwise`, smaller: Track D 예선 judged in pairs."""
-    smart, drawing = wsce2021_seed(demo_now=timezone.now())
-    demo_users_seed(password=DEMO_PASSWORD, contests=[smart, drawing])
-    demo_entries_seed(
-        smart=smart, drawing=drawing, proposals=2, drawings=drawings, password=DEMO_PASSWORD
-    )
-    prelim = demo_pairwise_round(drawing=drawing)
-    demo_judging_seed(smart=smart, drawing=drawing, judges=4, password=DEMO_PASSWORD)
+    """`seed_wsce2021 --demo --pairwise`, smaller: the demo contest being judged (Track D's
+    configuration, submissions closed) has its 예선 judged in pairs."""
+    now = timezone.now()
+    smart, drawing = wsce2021_seed(demo_now=now)
+    contest = demo_judging_contest(now=now)
+    demo_users_seed(password=DEMO_PASSWORD, contests=[smart, drawing, contest])
+    prelim = demo_pairwise_round(contest=contest)
+    demo_judging_seed(contest=contest, judges=4, drawings=drawings, password=DEMO_PASSWORD, now=now)
     demo_pairwise_decisions(prelim=prelim, pairs_per_judge=decisions)
     mail.outbox.clear()
-    return drawing, prelim
+    return contest, prelim
 
 
 def wait_until(page, predicate: str, timeout_ms: int = 10_000) -> None:
@@ -123,7 +122,7 @@ def test_a_judge_compares_with_the_keyboard_on_a_laptop(page):
     expect(page.locator("#pair-progress")).to_contain_text(str(len(decided())))
     # never a receipt number, a name or a school on the judge's page
     text = page.content()
-    assert "WSCE21-D-" not in text and "초등학교" not in text
+    assert "DEMO-D-" not in text and "WSCE21-D-" not in text and "초등학교" not in text
 
     # the organizer sees the round's SSR, the stopping rule and the chart
     page.context.clear_cookies()
@@ -138,7 +137,7 @@ def test_a_judge_compares_with_the_keyboard_on_a_laptop(page):
 
 def test_a_judge_compares_with_taps_on_a_phone(browser, live_server, settings):
     settings.ALLOWED_HOSTS = ["*"]
-    pairwise_demo(decisions=2)
+    contest, prelim = pairwise_demo(decisions=2)
     context = browser.new_context(
         base_url=live_server.url,
         viewport={"width": 375, "height": 812},
@@ -173,5 +172,13 @@ def test_a_judge_compares_with_taps_on_a_phone(browser, live_server, settings):
     expect(page.locator("dialog#pair-zoom[open]")).to_be_visible()
     page.get_by_role("button", name=ko("Close")).tap()
     expect(page.locator("dialog#pair-zoom[open]")).to_have_count(0)
+    # the organizer's page reads on the phone too: no sideways scroll, tables scroll inside
+    context.clear_cookies()
+    login(page, "organizer", DEMO_PASSWORD)
+    page.goto(f"/contests/{contest.slug}/manage/rounds/{prelim.pk}/scale/")
+    expect(page.locator("#stopping-rule")).to_contain_text("SSR")
+    expect(page.locator("svg.ssr-chart")).to_be_visible()
+    assert no_page_scroll(page)
+    shot(page, "organizer-pairwise-scale-mobile")
     context.close()
     assert not errors, errors

@@ -1,6 +1,7 @@
 """Journey 2: a student team enters the smart-city contest, edits, then withdraws."""
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
@@ -76,6 +77,34 @@ def test_student_team_enters_edits_and_withdraws(page):
     release_held(page, held)
     expect(page.locator("ul.files li", has_text="proposal.pdf")).to_contain_text("2")
 
+    # Submitting waits for the members, each of whom confirms from the link mailed to them.
+    page.get_by_role("button", name=ko("Submit entry")).click()
+    expect(page.locator(".messages")).to_contain_text("팀원 2명 확인 대기 (이서연, 김도윤)")
+    expect(page.locator("section[aria-labelledby=members-h]")).to_contain_text(
+        ko("Waiting for confirmation")
+    )
+    base = "{0.scheme}://{0.netloc}".format(urlsplit(page.url))
+    for (name, *_, email, _phone), width in zip(MEMBERS[1:], (375, 1280), strict=True):
+        body = next(m.body for m in reversed(mail.outbox) if m.to == [email])
+        link = re.search(r"https?://\S+?(/team/confirm/\S+?/)", body).group(1)
+        member = page.context.browser.new_context(
+            base_url=base, viewport={"width": width, "height": 900}, locale="ko-KR"
+        )
+        their = member.new_page()
+        their.goto(link)  # no account, no log-in
+        expect(their.locator("main")).to_contain_text("도시의 내일")
+        expect(their.locator("main")).to_contain_text(name)
+        their.get_by_label(ko("I agree, and I confirm that I am on this team.")).check()
+        if width == 375:
+            shot(their, "team-member-confirm-mobile")
+            assert no_page_scroll(their)
+        their.get_by_role("button", name=ko("Confirm"), exact=True).click()
+        expect(their.locator(".messages")).to_contain_text(ko("Thank you: you are on the team."))
+        member.close()
+    page.reload()
+    expect(page.locator("section[aria-labelledby=members-h] .status-submitted")).to_have_count(3)
+    shot(page, "student-team-confirmed")
+
     # Submit: a receipt number.
     page.get_by_role("button", name=ko("Submit entry")).click()
     receipt = page.locator("dd.receipt")
@@ -96,5 +125,5 @@ def test_student_team_enters_edits_and_withdraws(page):
     expect(page.locator(".messages")).to_contain_text(
         ko("The entry is withdrawn and its files are deleted.")
     )
-    expect(page.locator(".status")).to_have_text(re.compile(ko("Withdrawn")))
+    expect(page.locator("dl.facts .status")).to_have_text(re.compile(ko("Withdrawn")))
     assert no_page_scroll(page)

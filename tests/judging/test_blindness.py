@@ -16,7 +16,7 @@ from judging.models import Assignment, PanelMember
 from judging.services.assignment import judges_assign
 from submissions.models import Entry
 from tests.conftest import client_for
-from tests.factories import user_make
+from tests.factories import judging_open, submissions_reopen, user_make
 from tests.submissions.badfiles import good_jpeg
 from tests.submissions.conftest import drawing_payload, upload, verify_guardian
 
@@ -47,6 +47,7 @@ def test_no_identity_reaches_a_judge(panel, organizer, child, school, guardian_n
         Role.GUARDIAN, username=f"g{login}{Entry.objects.count()}", name=guardian_name
     )
     api = client_for(guardian)
+    submissions_reopen(panel["drawing"])  # entered while the contest takes entries…
     payload = drawing_payload(name=child)
     payload["child"]["school"] = school
     entry_id = api.post(
@@ -65,6 +66,7 @@ def test_no_identity_reaches_a_judge(panel, organizer, child, school, guardian_n
     assert done.status_code == 200, done.json()
     verify_guardian(api)
     assert api.post(f"/api/v1/entries/{entry_id}/submit/").status_code == 200
+    judging_open(panel["drawing"])  # …and judged after its deadline
     judges_assign(user=organizer, round=panel["prelim"])
     entry = Entry.objects.select_related("child", "owner").get(pk=entry_id)
     secrets = [

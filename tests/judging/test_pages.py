@@ -9,6 +9,7 @@ from django.urls import reverse
 from core.models import AuditRecord
 from judging.models import Assignment, Conflict, JudgeProfile, PanelMember, Scorecard
 from judging.services.assignment import judges_assign
+from judging.services.panel import conflict_declare
 from judging.services.scoring import scorecard_save
 from submissions.models import Entry
 from tests.factories import user_make
@@ -267,9 +268,10 @@ def test_round_page_runs_the_assignment_and_shows_progress(judged, organizer):
     assert AuditRecord.objects.filter(action="assignment.run").count() == 1
     judge = judged["judges"][0]
     submit(judge, queue_of(judge)[0])
-    row = client.get(round_url(judged)).context["progress"][0]
+    row = client.get(round_url(judged)).context["progress"][0]["p"]
     assert "1 / 18" in client.get(round_url(judged)).content.decode()
-    assert sum(p.submitted for p in client.get(round_url(judged)).context["progress"]) == 1
+    progress = client.get(round_url(judged)).context["progress"]
+    assert sum(p["p"].submitted for p in progress) == 1
     assert row.assigned in (4, 5)
 
 
@@ -301,24 +303,37 @@ def test_round_pages_are_for_the_contests_organizers_only(judged, organizer, stu
 
 
 def test_adding_a_judge_to_the_panel(judged, organizer, judge, student):
+    """Judges are picked by name from a list (usernames are shown nowhere); expertise is
+    ticked among the contest's divisions, by their names."""
     client = browser(organizer)
+    page = client.get(round_url(judged)).content.decode()
+    assert f'<option value="{judge.pk}">{judge.name}' in page and judge.username not in page
+    assert "초등 고학년" in page  # the divisions by name, not "upper"
     response = client.post(
         round_url(judged),
-        {"action": "panel", "judge": judge.username, "max_load": "3", "expertise": "upper, lower"},
+        {
+            "action": "panel",
+            "judge": str(judge.pk),
+            "max_load": "3",
+            "expertise": ["upper", "lower", "nonsense"],
+        },
     )
     assert response.status_code == 302
     member = PanelMember.objects.get(round=judged["prelim"], judge=judge)
     assert member.max_load == 3
     assert JudgeProfile.objects.get(user=judge).expertise == ["lower", "upper"]
     for body, field in (
-        ({"judge": "nobody"}, "judge"),
-        ({"judge": judge.username, "max_load": "0"}, "max_load"),
+        ({"judge": "999999"}, "judge"),
+        ({"judge": str(judge.pk), "max_load": "0"}, "max_load"),
     ):
         refused = client.post(round_url(judged), {"action": "panel", **body})
         assert refused.status_code == 200 and field in refused.context["errors"]["panel"]
-        assert 'value="' + body["judge"] + '"' in refused.content.decode()  # kept
-    not_judge = client.post(round_url(judged), {"action": "panel", "judge": student.username})
-    assert not_judge.context["failed"]["code"] == "not_a_judge"
+    kept = client.post(
+        round_url(judged), {"action": "panel", "judge": str(judge.pk), "max_load": "0"}
+    )
+    assert f'<option value="{judge.pk}" selected>' in kept.content.decode()  # kept
+    not_listed = client.post(round_url(judged), {"action": "panel", "judge": str(student.pk)})
+    assert "judge" in not_listed.context["errors"]["panel"]  # only judge accounts are offered
     assert PanelMember.objects.filter(round=judged["prelim"]).count() == 5
 
 
@@ -330,7 +345,7 @@ def test_declaring_a_conflict_by_receipt_number_reassigns(assigned, organizer):
         round_url(assigned),
         {
             "action": "conflict",
-            "judge": judge.username,
+            "judge": str(judge.pk),
             "entry": held.entry.receipt_number,
             "reason": "친척",
         },
@@ -340,7 +355,7 @@ def test_declaring_a_conflict_by_receipt_number_reassigns(assigned, organizer):
     held.refresh_from_db()
     assert held.recused_at is not None
     unknown = client.post(
-        round_url(assigned), {"action": "conflict", "judge": judge.username, "entry": "NOPE-1"}
+        round_url(assigned), {"action": "conflict", "judge": str(judge.pk), "entry": "NOPE-1"}
     )
     assert "entry" in unknown.context["errors"]["conflict"]
     assert Conflict.objects.count() == 1
@@ -405,19 +420,31 @@ def test_round_page_query_count(judged, organizer, django_assert_num_queries, n)
     judges_assign(user=organizer, round=prelim)
     for judge in judged["judges"][:n]:
         submit(judge, queue_of(judge)[0])
+        conflict_declare(  # the demo children's school: pending until the next run
+            user=judge, contest=judged["drawing"], judge=judge, institution="세종한빛초등학교"
+        )
     client = browser(organizer)
-    # session, user, contest, organizer check, round, panel, assignment counts,
-    # scorecard counts, submitted scorecards (+ judge, entry), divisions
-    with django_assert_num_queries(10):
+    # session, user, contest, organizer check, round, panel, assignment counts, scorecard
+    # counts, who owes what, expertise (+ divisions), the round's entries with their judges
+    # (count, page, assignments, submitted), judges to pick, the contest's judges, submitted
+    # scorecards (+ judge, entry), the phase's rounds, divisions, pending declarations
+    # (conflicts + judge, held pairs, submitted scorecards, entries + child)
+    with django_assert_num_queries(25):
         response = client.get(round_url(judged))
     assert len(response.context["progress"]) == n and len(response.context["cards"]) == n
+    assert len(response.context["pending_conflicts"]) == n
 
 
 def test_scoring_page_urls_do_not_carry_the_entry_id_in_s3_mode(assigned, s3_storage):
     """Judges' copies live under random keys (contests/<id>/copies/<random>/…), so even a
-    presigned S3 URL, which shows its key in plain text, cannot tie a file to an entry."""
+    presigned S3 URL, which shows its key in plain text, cannot tie a file to an entry. The
+    page links to the app, which re-checks the judge's permission and then redirects there."""
     judge = assigned["judges"][0]
     a = queue_of(judge)[0]
     html = browser(judge).get(page_url(a)).content.decode()
-    assert s3_storage.endpoint in html  # the files are presigned S3 URLs
-    assert str(a.entry.pk) not in html
+    assert s3_storage.endpoint not in html
+    links = re.findall(r'(/judging/files/[^"/]+/)', html)
+    assert links and str(a.entry.pk) not in html
+    for link in links:
+        location = browser(judge).get(link)["Location"]
+        assert location.startswith(s3_storage.endpoint) and str(a.entry.pk) not in location

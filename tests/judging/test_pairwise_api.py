@@ -13,10 +13,11 @@ from accounts.services import organizer_group
 from contests.enums import RoundKind
 from judging.enums import ComparisonOutcome
 from judging.models import Comparison, Conflict, PanelMember
-from judging.services.comparisons import comparison_decide, pair_next
-from submissions.models import Entry
+from judging.services.comparisons import comparison_decide, comparison_recuse, pair_next
+from submissions.enums import ConsentKind
+from submissions.models import Consent, Entry
 from tests.conftest import client_for
-from tests.factories import contest_make, user_make
+from tests.factories import contest_make, judging_open, user_make
 from tests.judging.pairwise_helpers import decide_all, make_pairwise
 
 pytestmark = pytest.mark.django_db
@@ -231,6 +232,7 @@ def _track_s_round(n: int):
             for i in range(n)
         ]
     )
+    judging_open(contest)  # submissions closed, the round's window open
     rnd = make_pairwise(contest.rounds.get())
     judge = user_make(Role.JUDGE)
     PanelMember.objects.create(round=rnd, judge=judge)
@@ -288,3 +290,23 @@ def test_the_round_admin_offers_the_kind_of_judging(judged, organizer):
     assert 'name="kind"' in text and 'value="pairwise"' in text
     inline = browser.get(f"/admin/contests/contest/{rnd.contest_id}/change/").content.decode()
     assert 'name="rounds-0-kind"' in inline
+
+
+def test_a_pair_image_link_is_checked_again_when_followed(pw):
+    """A link already handed out ends at once with a withdrawn consent or a recusal, as the
+    rubric's file links; a forged or tampered token is not found."""
+    judge, rnd = pw["judges"][0], pw["prelim"]
+    body = client_for(judge).get(f"/api/v1/judging/rounds/{rnd.pk}/pair/").json()
+    first, upcoming = body["comparison"], body["upcoming"]
+    links = [first["left"]["image_url"], first["right"]["image_url"], upcoming["left"]["image_url"]]
+    assert all(Client().get(url).status_code == 200 for url in links)
+    # the guardian of the first pair's left drawing withdraws the consent
+    gone = Entry.objects.get(blind_code=first["left"]["code"])
+    Consent.objects.filter(entry=gone, kind=ConsentKind.GUARDIAN).delete()
+    assert Client().get(links[0]).status_code == 404
+    # the judge recuses from the right drawing of the first pair
+    comparison_recuse(user=judge, comparison_id=first["id"], side="right")
+    assert Client().get(links[1]).status_code == 404
+    # a tampered token
+    assert Client().get(links[2].replace("/image/", "x/image/")).status_code == 404
+    assert Client().get("/judging/pairs/forged/image/").status_code == 404

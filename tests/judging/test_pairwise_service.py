@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from accounts.enums import Role
 from contests.enums import RoundKind
+from contests.errors import JudgingWindowClosed, SubmissionsOpen
 from core.errors import NotFound
 from core.models import AuditRecord
 from judging.enums import ComparisonOutcome, ConflictKind
-from judging.errors import AlreadyDecided, JudgingWindowClosed, PairWithdrawn
+from judging.errors import AlreadyDecided, PairWithdrawn
 from judging.models import Assignment, Comparison, Conflict, PanelMember
 from judging.pair_conflicts import judge_blocked_entries
 from judging.scale import pairwise_scale
@@ -180,6 +181,24 @@ def test_outside_the_judging_window_nothing_is_served_or_decided(pw):
     with pytest.raises(JudgingWindowClosed):
         comparison_decide(user=judge, comparison_id=c.pk, winner="left")
     assert Comparison.objects.get(pk=c.pk).outcome == ComparisonOutcome.PENDING
+
+
+def test_while_submissions_are_open_nothing_is_compared(pw):
+    """Comparing is judging: the contest's phase rule holds it until the deadline, as it holds
+    scorecards (an entry still being edited is never weighed)."""
+    judge, rnd = pw["judges"][0], pw["prelim"]
+    c = pair_next(user=judge, round=rnd)[0]
+    contest = rnd.contest
+    contest.closes_at = timezone.now() + timedelta(days=1)
+    contest.save(update_fields=["closes_at"])
+    with pytest.raises(SubmissionsOpen):
+        pair_next(user=judge, round=rnd)
+    with pytest.raises(SubmissionsOpen):
+        comparison_decide(user=judge, comparison_id=c.pk, winner="left")
+    with pytest.raises(SubmissionsOpen):
+        comparison_recuse(user=judge, comparison_id=c.pk, side="left")
+    assert Comparison.objects.get(pk=c.pk).outcome == ComparisonOutcome.PENDING
+    assert not Conflict.objects.filter(judge=judge).exists()
 
 
 def test_a_recusal_is_a_conflict_at_once(pw):

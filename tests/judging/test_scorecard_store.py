@@ -43,7 +43,9 @@ def _rows(card_id: int) -> dict:
         },
         "audit": [
             (r.action, r.actor_id, r.contest_id, r.target_type, r.before, r.after, r.reason)
-            for r in AuditRecord.objects.filter(target_id=str(card_id)).order_by("pk")
+            for r in AuditRecord.objects.filter(
+                target_type="judging.scorecard", target_id=str(card_id)
+            ).order_by("pk")
         ],
     }
 

@@ -243,24 +243,35 @@ def test_exports_neutralise_formulas_and_compute_tax(smart, organizer):
     org.post("/api/v1/contests/wsce2021-smart-city/allocation/")
     org.post("/api/v1/contests/wsce2021-smart-city/allocation/approve/")
 
-    response = org.get("/api/v1/contests/wsce2021-smart-city/exports/payouts.csv")
+    korean = org.get("/api/v1/contests/wsce2021-smart-city/exports/payouts.csv")
+    assert korean.content.decode("utf-8-sig").splitlines()[0].startswith("접수번호,")
+    response = org.get("/api/v1/contests/wsce2021-smart-city/exports/payouts.csv?lang=en")
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    grand = [r for r in rows if r["entry_code"] == "WSCE21-S-0001"]
+    grand = [r for r in rows if r["Receipt number"] == "WSCE21-S-0001"]
     members = first.members.count()
     assert len(grand) == members
     # 50,000,000 split equally; e.g. 2 members → 25,000,000 each: taxable 5,000,000,
     # income tax 1,000,000, local 100,000, net 23,900,000
     share = 50_000_000 // members
-    assert int(grand[0]["gross"]) == share
-    assert int(grand[0]["income_tax"]) == share * 20 // 100 * 20 // 100 // 10 * 10
-    assert sum(int(r["gross"]) for r in grand) == 50_000_000
+    assert int(grand[0]["Gross (KRW)"]) == share
+    assert int(grand[0]["Income tax (KRW)"]) == share * 20 // 100 * 20 // 100 // 10 * 10
+    assert sum(int(r["Gross (KRW)"]) for r in grand) == 50_000_000
+    assert grand[0]["Kind"] == "Prize money (taxed)" and grand[0]["Award"].startswith("Grand")
 
     scorecards = org.get("/api/v1/contests/wsce2021-smart-city/exports/scorecards.xlsx")
     assert scorecards["Content-Type"].startswith("application/vnd.openxmlformats")
 
     book = openpyxl.load_workbook(io.BytesIO(scorecards.content))
     assert book.active.max_row == 1 + 9 + 12  # header + 3×3 round-1 + 3×4 round-2 scorecards
+    header = [c.value for c in book.active[1]]
+    assert header[:3] == ["심사 단계", "접수번호", "부문"] and "실현가능성 (25)" in header
+    assert book.active["A2"].value == "1차 서류심사"  # the round's name, not "r1"
+    payouts = openpyxl.load_workbook(
+        io.BytesIO(org.get("/api/v1/contests/wsce2021-smart-city/exports/payouts.xlsx").content)
+    ).active
+    gross = next(c for c in payouts[1] if c.value == "지급액(원)").column_letter
+    assert payouts[f"{gross}2"].number_format == "#,##0"  # won with separators
     rankings = org.get("/api/v1/contests/wsce2021-smart-city/exports/rankings.csv")
     assert rankings.status_code == 200
 

@@ -36,7 +36,12 @@ def test_organizer_runs_the_whole_results_flow_in_the_browser(smart, organizer, 
     page = client.post(base + "allocate/", follow=True).content.decode()
     assert "50,000,000" in page and "180,000,000" in page  # awarded and unallocated shown
     client.post(base + "approve/")
-    client.post(base + "publish/")
+    unconfirmed = client.post(base + "publish/", follow=True)  # the preview first
+    assert unconfirmed.redirect_chain[-1][0] == base + "preview/"
+    assert not Publication.objects.exists()
+    client.post(base + "publish/", {"confirm": "1"})  # before the announcement date: twice
+    assert not Publication.objects.exists()
+    client.post(base + "publish/", {"confirm": "1", "early": "1"})
     assert Publication.objects.filter(unpublished_at__isnull=True).count() == 1
     public = client.get("/contests/wsce2021-smart-city/results/").content.decode()
     assert smart["entries"][0].team_name in public

@@ -9,6 +9,12 @@ The data is built once per module (inside a transaction rolled back at the end);
 runs in a savepoint that is rolled back, so an allowed write does not affect the next cell.
 
 Set ``GONGMO_MATRIX_PRINT=1`` to print the observed table instead of asserting (to add rows).
+
+The admin's URLs (``admin:*``) are covered by the sibling ``test_admin_matrix.py``: every
+registered model's changelist, add, change, delete and history views × its cast (the organizer
+of the other contest, the owner as the control, staff-less members), with forged POSTs and the
+database compared before and after. A model registered without a row there fails its
+``test_every_registered_model_is_covered``.
 """
 
 import copy
@@ -39,7 +45,7 @@ from judging.services.assignment import judges_assign
 from judging.services.comparisons import pair_next
 from judging.services.scoring import scorecard_save
 from submissions.models import Entry, EntryFile
-from tests.factories import contest_make, demo_world_make, user_make
+from tests.factories import contest_make, demo_world_make, judging_open, user_make
 
 CAST = [
     "organizer",  # organizer of this contest
@@ -58,7 +64,8 @@ CAST = [
 # not visible to this user (never 403 for an object, so its existence does not leak);
 # 401 (API) / 302 (HTML, to the log-in page) = log in first; 403 = visible but not allowed, or
 # an action refused by role on a page with no object; 400/409 = allowed but the empty body or
-# the state is refused. Admin URLs are covered by ``test_admin_is_for_staff_organizers_only``.
+# the state is refused. Admin URLs are covered by ``test_admin_matrix.py`` (see above) and
+# ``test_admin_is_for_staff_organizers_only``.
 EXPECTED: dict[tuple[str, str], str] = {
     ("home", "GET"): "200 200 200 200 200 200 200 200 200 200",
     ("home", "POST"): "200 200 200 200 200 200 200 200 200 200",
@@ -67,6 +74,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     # results are public only once published
     ("contest-results", "GET"): "404 404 404 404 404 404 404 404 404 404",
     ("contest-results", "POST"): "404 404 404 404 404 404 404 404 404 404",
+    ("contest-results-drawing", "GET"): "404 404 404 404 404 404 404 404 404 404",
+    ("contest-results-drawing", "POST"): "405 405 405 405 405 405 405 405 405 405",
     ("login", "GET"): "200 200 200 200 200 200 200 200 200 200",
     ("login", "POST"): "200 200 200 200 200 200 200 200 200 200",
     ("login", "PUT"): "200 200 200 200 200 200 200 200 200 200",
@@ -104,6 +113,12 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("entry-withdraw", "POST"): "404 404 404 404 404 404 404 302 404 302",
     ("entry-screen", "GET"): "405 405 405 405 405 405 405 405 405 302",
     ("entry-screen", "POST"): "302 404 404 404 404 404 404 404 404 302",
+    # a team member's invitation: the signed link is the proof (a forged one here), no login
+    ("team-confirm", "GET"): "404 404 404 404 404 404 404 404 404 404",
+    ("team-confirm", "POST"): "404 404 404 404 404 404 404 404 404 404",
+    # re-sending an invitation is the team leader's; this entry has no such member
+    ("entry-member-invite", "GET"): "405 405 405 405 405 405 405 405 405 302",
+    ("entry-member-invite", "POST"): "404 404 404 404 404 404 404 404 404 302",
     ("entry-extension", "GET"): "405 405 405 405 405 405 405 405 405 302",
     ("entry-extension", "POST"): "302 404 404 404 404 404 404 302 404 302",
     # judges only; the queue is always their own
@@ -123,6 +138,12 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("judge-pair-recuse", "POST"): "404 404 302 404 404 404 404 404 404 302",
     ("organizer-scale", "GET"): "200 404 404 404 404 404 404 404 404 302",
     ("organizer-scale", "POST"): "405 405 405 405 405 405 405 405 405 302",
+    # a judge's link to a copy: signed, re-checked when followed (a forged token here)
+    ("judge-file", "GET"): "404 404 404 404 404 404 404 404 404 404",
+    ("judge-file", "POST"): "404 404 404 404 404 404 404 404 404 404",
+    # a pair's image link: signed, re-checked when followed (a forged token here)
+    ("judge-pair-image", "GET"): "404 404 404 404 404 404 404 404 404 404",
+    ("judge-pair-image", "POST"): "405 405 405 405 405 405 405 405 405 405",
     ("organizer-contest", "GET"): "200 404 404 404 404 404 404 404 404 302",
     ("organizer-contest", "POST"): "200 404 404 404 404 404 404 404 404 302",
     ("organizer-round", "GET"): "200 404 404 404 404 404 404 404 404 302",
@@ -131,6 +152,9 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("organizer-results", "POST"): "200 404 404 404 404 404 404 404 404 302",
     ("organizer-results-action", "GET"): "405 405 405 405 405 405 405 405 405 302",
     ("organizer-results-action", "POST"): "302 404 404 404 404 404 404 404 404 302",
+    # the publication's preview: refused (a message on the results page) before the review
+    ("organizer-results-preview", "GET"): "302 404 404 404 404 404 404 404 404 302",
+    ("organizer-results-preview", "POST"): "404 404 404 404 404 404 404 404 404 302",
     ("set_language", "GET"): "302 302 302 302 302 302 302 302 302 302",
     ("set_language", "POST"): "302 302 302 302 302 302 302 302 302 302",
     ("api-register", "POST"): "400 400 400 400 400 400 400 400 400 400",
@@ -140,21 +164,25 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("api-contest-detail", "GET"): "200 200 200 200 200 200 200 200 200 200",
     ("api-verify-send", "POST"): "202 202 202 202 202 202 202 202 202 401",
     ("api-verify-confirm", "POST"): "400 400 400 400 400 400 400 400 400 401",
-    # the drawing contest takes guardians only; others: 403 wrong_role (the contest is public)
-    ("api-contest-entries", "POST"): "403 403 403 403 403 403 403 400 400 401",
+    # the drawing contest takes guardians only; others: 403 wrong_role (the contest is public);
+    # its deadline has passed (judging): guardians 403 submissions_closed
+    ("api-contest-entries", "POST"): "403 403 403 403 403 403 403 403 403 401",
     ("api-entry-list", "GET"): "200 200 200 200 200 200 200 200 200 401",
     ("api-entry-detail", "GET"): "200 404 404 404 404 404 404 200 404 401",
-    ("api-entry-detail", "PATCH"): "404 404 404 404 404 404 404 409 404 401",
-    # organizers see the entry but never upload to it; the owner's entry is locked in judging
-    ("api-upload-request", "POST"): "404 404 404 404 404 404 404 409 404 401",
-    ("api-upload-complete", "POST"): "404 404 404 404 404 404 404 409 404 401",
+    ("api-entry-detail", "PATCH"): "404 404 404 404 404 404 404 403 404 401",
+    # organizers see the entry but never upload to it; the owner's: the deadline has passed (403)
+    ("api-upload-request", "POST"): "404 404 404 404 404 404 404 403 404 401",
+    ("api-upload-complete", "POST"): "404 404 404 404 404 404 404 403 404 401",
     ("api-entry-file", "GET"): "200 404 404 404 404 404 404 200 404 401",
-    ("api-entry-file", "DELETE"): "404 404 404 404 404 404 404 409 404 401",
-    ("api-entry-submit", "POST"): "404 404 404 404 404 404 404 409 404 401",
-    ("api-entry-withdraw", "POST"): "404 404 404 404 404 404 404 409 404 401",
+    ("api-entry-file", "DELETE"): "404 404 404 404 404 404 404 403 404 401",
+    ("api-entry-submit", "POST"): "404 404 404 404 404 404 404 403 404 401",
+    ("api-entry-withdraw", "POST"): "404 404 404 404 404 404 404 403 404 401",
     # screening is the organizer's; this entry is already being judged (409)
     ("api-entry-screen", "POST"): "409 404 404 404 404 404 404 404 404 401",
     ("api-entry-extension", "POST"): "200 404 404 404 404 404 404 404 404 401",
+    ("api-entry-member-invite", "POST"): "404 404 404 404 404 404 404 404 404 401",
+    ("api-team-invitation", "GET"): "404 404 404 404 404 404 404 404 404 404",
+    ("api-team-invitation-confirm", "POST"): "404 404 404 404 404 404 404 404 404 404",
     ("api-judge-queue", "GET"): "200 200 200 200 200 200 200 200 200 401",
     ("api-judge-assignment", "GET"): "404 404 200 404 404 404 404 404 404 401",
     ("api-judge-recuse", "POST"): "404 404 409 404 404 404 404 404 404 401",
@@ -169,12 +197,12 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("api-round-panel", "POST"): "400 404 404 404 404 404 404 404 404 401",
     ("api-contest-conflicts", "POST"): "201 404 201 201 201 404 404 404 404 401",
     ("api-judges-import", "POST"): "200 404 404 404 404 404 404 404 404 401",
-    ("api-round-rankings", "POST"): "400 404 404 404 404 404 404 404 404 401",
+    ("api-round-rankings", "POST"): "409 404 404 404 404 404 404 404 404 401",
     ("api-round-advance", "POST"): "400 404 404 404 404 404 404 404 404 401",
-    ("api-final-ranking", "POST"): "400 404 404 404 404 404 404 404 404 401",
-    ("api-allocation", "POST"): "400 404 404 404 404 404 404 404 404 401",
-    ("api-allocation-approve", "POST"): "400 404 404 404 404 404 404 404 404 401",
-    ("api-publish", "POST"): "400 404 404 404 404 404 404 404 404 401",
+    ("api-final-ranking", "POST"): "409 404 404 404 404 404 404 404 404 401",
+    ("api-allocation", "POST"): "409 404 404 404 404 404 404 404 404 401",
+    ("api-allocation-approve", "POST"): "409 404 404 404 404 404 404 404 404 401",
+    ("api-publish", "POST"): "409 404 404 404 404 404 404 404 404 401",
     ("api-unpublish", "POST"): "400 404 404 404 404 404 404 404 404 401",
     ("api-results", "GET"): "404 404 404 404 404 404 404 404 404 404",
     ("api-export", "GET"): "200 404 404 404 404 404 404 404 404 401",
@@ -261,6 +289,7 @@ def world(django_db_setup, django_db_blocker):
 
 def build_world() -> dict:
     smart, drawing = demo_world_make(proposals=2, drawings=3)
+    judging_open(drawing)  # entered while open; judged after the deadline (contests.phases)
     organizer = user_make(Role.ORGANIZER, is_staff=True)
     smart.organizers.add(organizer)
     drawing.organizers.add(organizer)
@@ -360,6 +389,10 @@ def build_world() -> dict:
         "job_id": str(job.pk),
         "pairwise_round_id": str(pairs.pk),
         "comparison_id": str(comparison.pk),
+        "member_id": str(proposal.members.order_by("pk").first().pk),
+        "publication": "1",
+        "n": "0",
+        "size": "preview",
     }
     return {"users": users, "html": html, "api": api, "kwargs": kwargs, "entry": entry}
 
@@ -460,7 +493,7 @@ def test_every_url_pattern_has_a_row():
     ]
     assert missing == [], "add these to EXPECTED in tests/security/test_permission_matrix.py"
     admin = [p for p in url_patterns() if p[0].startswith("admin:")]
-    assert admin, "the admin is covered by test_admin_is_for_staff_organizers_only"
+    assert admin, "the admin is covered by test_admin_matrix.py"
 
 
 @pytest.mark.parametrize(("name", "route", "callback"), PATTERNS, ids=[p[0] for p in PATTERNS])

@@ -1,13 +1,19 @@
 """DOMAIN §10 "Accounts": login throttling (429 after repeated failures) and upload throttling."""
 
 import logging
+from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.test import Client, override_settings
 from django.utils import timezone
+from rest_framework.exceptions import Throttled as DRFThrottled
 
+from api.exceptions import exception_handler
 from contests.seed import wsce2021_seed
+from core.errors import Throttled
+from core.http import DomainErrorMiddleware
 from submissions.models import EntryFile
 from tests.conftest import client_for
 from tests.submissions.conftest import TEAM
@@ -157,3 +163,66 @@ def test_admin_login_success_resets_the_count_and_get_is_not_counted(organizer):
         client.post("/admin/login/", {"username": organizer.username, "password": WRONG})
     ok = client.post("/admin/login/", {"username": organizer.username, "password": PASSWORD})
     assert ok.status_code == 302
+
+
+# ---- every 429 says when to come back (issue 13.14) ---------------------------------------------
+
+
+def test_the_api_log_in_429_carries_retry_after_counting_down(api, student):
+    clock = [1_000_000.0]
+    with mock.patch("accounts.throttling.time.time", side_effect=lambda: clock[0]):
+        for _ in range(5):
+            _api_login(api, student.username, WRONG)
+        response = _api_login(api, student.username, PASSWORD)
+        assert response.status_code == 429
+        assert response["Retry-After"] == "900"
+        assert response.json()["detail"]["retry_after_seconds"] == 900
+        clock[0] += 600.5  # the window started at the first failure
+        response = _api_login(api, student.username, PASSWORD)
+        assert response["Retry-After"] == "300"
+        assert response.json()["detail"]["retry_after_seconds"] == 300
+
+
+def test_the_pages_429_count_down_too(student):
+    clock = [2_000_000.0]
+    client = Client()
+    with mock.patch("accounts.throttling.time.time", side_effect=lambda: clock[0]):
+        for _ in range(5):
+            client.post("/login/", {"username": student.username, "password": WRONG})
+        clock[0] += 100
+        response = client.post("/login/", {"username": student.username, "password": PASSWORD})
+        assert (response.status_code, response["Retry-After"]) == (429, "800")
+        response = client.post("/admin/login/", {"username": student.username, "password": WRONG})
+        assert (response.status_code, response["Retry-After"]) == (429, "800")
+
+
+def test_the_upload_throttle_429_carries_retry_after(team_entry):
+    client, entry_id = team_entry
+    rates = {"DEFAULT_THROTTLE_RATES": {"uploads": "1/hour"}}
+    with override_settings(REST_FRAMEWORK={**settings.REST_FRAMEWORK, **rates}):
+        assert _slot(client, entry_id).status_code == 201
+        response = _slot(client, entry_id)
+    assert response.status_code == 429
+    seconds = int(response["Retry-After"])
+    assert 3590 <= seconds <= 3600
+    assert response.json()["detail"] == {"retry_after_seconds": seconds}
+
+
+def test_a_drf_throttle_without_a_wait_still_says_retry_after():
+    response = exception_handler(DRFThrottled(wait=None), {})
+    assert response.status_code == 429 and response["Retry-After"] == "1"
+    response = exception_handler(DRFThrottled(wait=0.2), {})
+    assert response["Retry-After"] == "1"
+
+
+def test_a_throttled_page_answers_429_with_retry_after(rf):
+    """Any page whose service refuses with Throttled (not handled by the view)."""
+    request = rf.get("/me/verify/")
+    request.user = AnonymousUser()
+    middleware = DomainErrorMiddleware(lambda r: None)
+    response = middleware.process_exception(request, Throttled("잠시 후에", retry_after=42))
+    assert response.status_code == 429
+    assert response["Retry-After"] == "42"
+    assert "잠시 후에" in response.content.decode()
+    # under /api/ the API's own handler answers (JSON); the middleware leaves it alone
+    assert middleware.process_exception(rf.get("/api/v1/me/"), Throttled(retry_after=1)) is None

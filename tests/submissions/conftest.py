@@ -1,3 +1,4 @@
+import copy
 import io
 import re
 
@@ -8,6 +9,8 @@ from django.test import Client, TestCase
 from django.utils import timezone
 
 from contests.seed import wsce2021_seed
+from submissions.models import TeamMember
+from submissions.services.members import member_confirm, member_invitation_token
 from tests.conftest import client_for
 
 TEAM = {
@@ -111,4 +114,29 @@ def verify_guardian(client):
     assert response.status_code == 200, response.json()
 
 
-__all__ = ["TEAM", "client_for", "drawing_payload", "upload", "verify_guardian"]
+def confirm_members(entry_id) -> None:
+    """Every member of the team confirms, as they would through their emailed link."""
+    for member in TeamMember.objects.filter(entry_id=entry_id, confirmed_at__isnull=True):
+        member_confirm(token=member_invitation_token(member), consent=True)
+
+
+def team_of(student, *others: tuple[str, str]) -> dict:
+    """TEAM led by ``student`` (the leader's row names the account's own address, so the
+    leader is confirmed by creating the entry), with these (name, email) members."""
+    team = copy.deepcopy(TEAM)
+    team["members"][0]["email"] = student.email
+    team["members"] = team["members"][:1] + [
+        {**TEAM["members"][1], "name": name, "email": email} for name, email in others
+    ]
+    return team
+
+
+__all__ = [
+    "TEAM",
+    "client_for",
+    "confirm_members",
+    "drawing_payload",
+    "team_of",
+    "upload",
+    "verify_guardian",
+]

@@ -604,3 +604,21 @@ def test_content_disposition(filename, as_attachment, expected):
     assert objectstore.content_disposition(filename=filename, as_attachment=as_attachment) == (
         expected
     )
+
+
+# -- copies (the public gallery's own objects) -------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["filesystem", "s3"])
+def test_object_copy_makes_an_independent_object(request, mode):
+    if mode == "s3":
+        request.getfixturevalue("s3_storage")
+    else:
+        request.getfixturevalue("fs_storage")
+    target = "contests/1/public/5d1c0e2f/preview.jpg"
+    objectstore.object_save(key=KEY, data=PNG, content_type="image/png")
+    objectstore.object_copy(source=KEY, target=target, content_type="image/jpeg")
+    objectstore.object_delete(key=KEY)
+    with objectstore.object_open(key=target) as f:
+        assert f.read() == PNG
+    assert objectstore.object_size(key=KEY) is None

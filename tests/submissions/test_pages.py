@@ -6,7 +6,7 @@ from accounts.models import User
 from contests.models import Contest
 from submissions.models import Entry
 from tests.submissions.badfiles import good_pdf
-from tests.submissions.conftest import client_for, drawing_payload, upload
+from tests.submissions.conftest import client_for, confirm_members, drawing_payload, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +73,9 @@ def test_team_entry_through_the_pages(client, open_wsce, student):
     assert response.status_code == 302 and response["Location"] == f"/entries/{entry.pk}/"
     assert [m.is_leader for m in entry.members.order_by("order")] == [True, False]
     upload(client_for(student), entry.pk, "proposal", good_pdf(), content_type="application/pdf")
+    waiting = client.post(f"/entries/{entry.pk}/submit/", follow=True).content.decode()
+    assert "팀원 2명 확인 대기" in waiting  # the leader's row names another address here
+    confirm_members(entry.pk)
     client.post(f"/entries/{entry.pk}/submit/")
     html = client.get(f"/entries/{entry.pk}/").content.decode()
     assert "WSCE21-S-0001" in html

@@ -10,16 +10,29 @@ from django.utils import timezone
 
 from contests.models import Contest
 from core.models import AuditRecord
+from submissions.errors import AlreadyOnTeam
 from submissions.models import Entry, EntryFile, TeamMember
+from submissions.services.members import member_confirm, member_invitation_token
 from tests.submissions.badfiles import good_pdf
-from tests.submissions.conftest import TEAM, client_for, drawing_payload, request_slot, upload
+from tests.submissions.conftest import (
+    TEAM,
+    client_for,
+    confirm_members,
+    drawing_payload,
+    request_slot,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 SLUG = "wsce2021-smart-city"
 
 
-def create(client, payload=None):
-    return client.post(f"/api/v1/contests/{SLUG}/entries/", payload or TEAM, format="json")
+def create(client, payload=None, *, confirmed=True):
+    """A team entry; by default every member then confirms (as from their emailed links)."""
+    response = client.post(f"/api/v1/contests/{SLUG}/entries/", payload or TEAM, format="json")
+    if confirmed and response.status_code == 201:
+        confirm_members(response.json()["id"])
+    return response
 
 
 def test_full_flow_create_upload_submit_receipt(
@@ -112,15 +125,22 @@ def test_invalid_team_entries_are_refused_and_nothing_is_saved(open_wsce, studen
 
 
 def test_a_person_is_on_one_team_per_contest(open_wsce, student, other_student):
+    """Once confirmed on one team, a person cannot confirm a second one (the database holds
+    it); the second team is not refused at creation, which would tell its leader who entered
+    elsewhere: it just cannot be submitted until that member is replaced."""
     assert create(client_for(student)).status_code == 201
     other = copy.deepcopy(TEAM)
     other["members"][0]["email"] = "new.leader@snu.example"
     other["members"][1]["email"] = "JIMIN@snu.example"  # the same person, other spelling
-    response = create(client_for(other_student), other)
-    assert response.status_code == 409
-    assert response.json()["code"] == "already_on_team"
-    assert response.json()["detail"] == {"emails": ["jimin@snu.example"]}
-    assert Entry.objects.count() == 1
+    response = create(client_for(other_student), other, confirmed=False)
+    assert response.status_code == 201
+    again = TeamMember.objects.get(entry_id=response.json()["id"], email="jimin@snu.example")
+    with pytest.raises(AlreadyOnTeam):
+        member_confirm(token=member_invitation_token(again), consent=True)
+    assert (
+        TeamMember.objects.filter(email="jimin@snu.example", confirmed_at__isnull=False).count()
+        == 1
+    )
 
 
 def test_withdrawing_frees_members_and_keeps_the_receipt_number(open_wsce, student, other_student):

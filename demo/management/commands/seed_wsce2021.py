@@ -1,5 +1,7 @@
 """``seed_wsce2021``: the two WSCE 2021 contests; with ``--demo`` a login per role, entries
-with generated files and an assigned panel. The demo is the one place that imports every app."""
+with generated files, both contests taking entries for 14 more days, and a third, demo-only
+contest (Track D's configuration) whose preliminary round is being judged: an assigned panel,
+a few scorecards. The demo is the one place that imports every app."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -8,7 +10,7 @@ from django.utils import timezone
 
 from contests.seed import wsce2021_seed
 from demo.entries import demo_entries_seed
-from demo.judging import demo_judging_seed
+from demo.judging import demo_judging_contest, demo_judging_seed
 from demo.pairwise import demo_pairwise_decisions, demo_pairwise_round
 from demo.users import demo_users_seed
 
@@ -16,7 +18,8 @@ from demo.users import demo_users_seed
 class Command(BaseCommand):
     help = (
         "Create or update the two WSCE 2021 contests (idempotent). "
-        "--demo adds a login for every role and moves the schedule so submissions are open now."
+        "--demo adds a login for every role, moves the schedule so submissions are open now, "
+        "and adds a demo contest whose first round is being judged."
     )
 
     def add_arguments(self, parser):
@@ -40,7 +43,7 @@ class Command(BaseCommand):
             "--judges",
             type=int,
             default=6,
-            help="demo judges on both first rounds (the 'judge' login is one)",
+            help="demo judges on the demo contest's first round (the 'judge' login is one)",
         )
         parser.add_argument(
             "--force", action="store_true", help="allow --demo outside DEBUG (never on a real site)"
@@ -61,7 +64,10 @@ class Command(BaseCommand):
         drawings = opts["drawings"]
         if drawings is None:
             drawings = 24 if opts["pairwise"] else 6
-        contests = wsce2021_seed(demo_now=timezone.now() if demo else None)
+        now = timezone.now()
+        contests = wsce2021_seed(demo_now=now if demo else None)
+        if demo:
+            contests = (*contests, demo_judging_contest(now=now))
         for contest in contests:
             self.stdout.write(f"contest {contest.slug}: {contest.title_ko}")
         if demo:
@@ -77,23 +83,31 @@ class Command(BaseCommand):
                     smart=contests[0],
                     drawing=contests[1],
                     proposals=opts["proposals"],
-                    drawings=drawings,
+                    drawings=opts["drawings"] or 6,
                     password=opts["password"],
                 )
             if any(made):
                 self.stdout.write(f"demo entries: {made[0]} proposals, {made[1]} drawings")
-            prelim = demo_pairwise_round(drawing=contests[1]) if opts["pairwise"] else None
-            n = demo_judging_seed(
-                smart=contests[0],
-                drawing=contests[1],
-                judges=opts["judges"],
-                password=opts["password"],
-            )
+            # the demo contest being judged is Track D's configuration: with --pairwise its
+            # 예선 is judged in pairs (the real Track D takes entries in the demo, and nothing
+            # is judged while a contest takes entries)
+            prelim = demo_pairwise_round(contest=contests[2]) if opts["pairwise"] else None
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+                n = demo_judging_seed(
+                    contest=contests[2],
+                    judges=opts["judges"],
+                    drawings=drawings,
+                    password=opts["password"],
+                    now=now,
+                )
             if n:
-                self.stdout.write(f"demo judging: {n} judges on both first rounds, assigned")
+                self.stdout.write(
+                    f"demo judging: {contests[2].slug}: submissions closed, {n} judges "
+                    "on its preliminary round"
+                )
             if prelim is not None:
                 decided = demo_pairwise_decisions(prelim=prelim)
-                slug = contests[1].slug
+                slug = contests[2].slug
                 self.stdout.write(
                     f"comparative judgement: {slug} {prelim.code} is judged in pairs "
                     f"({decided} demo decisions)\n"

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contests', '0002_round_method_calibrated'),
+        ('contests', '0003_contest_publication_schedule'),
     ]
 
     operations = [

@@ -57,6 +57,11 @@ def _texts() -> dict:
         "ssr": _("Round reliability (SSR): %(ssr)s, from %(n)s decisions of every judge")
         % {"ssr": "{ssr}", "n": "{decisions}"},
         "ssr_none": _("Round reliability (SSR): not yet measurable"),
+        "ssr_low": _(
+            "Round reliability (SSR): below 0 for now, from %(n)s decisions of every judge: too "
+            "few comparisons yet to tell the drawings apart"
+        )
+        % {"n": "{decisions}"},
         "saved_left": _("Saved: left. Next pair: %(left)s and %(right)s.")
         % {"left": "{left}", "right": "{right}"},
         "saved_right": _("Saved: right. Next pair: %(left)s and %(right)s.")

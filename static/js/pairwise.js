@@ -114,7 +114,11 @@
     progress.replaceChildren(strong, " · " + fill(texts.total, { total: p.total }));
     const r = data.reliability;
     const parts = [
-      r.ssr === null ? texts.ssr_none : fill(texts.ssr, { ssr: r.ssr.toFixed(2), decisions: r.decisions }),
+      r.ssr === null
+        ? texts.ssr_none
+        : r.ssr < 0
+          ? fill(texts.ssr_low, { decisions: r.decisions })
+          : fill(texts.ssr, { ssr: r.ssr.toFixed(2), decisions: r.decisions }),
     ];
     reliability.replaceChildren(parts[0]);
     if (r.complete) {

@@ -3,6 +3,7 @@ HTTP (double taps), the organizer's scale, and the query counts of the new lists
 
 import re
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.test import Client
@@ -310,3 +311,13 @@ def test_a_pair_image_link_is_checked_again_when_followed(pw):
     # a tampered token
     assert Client().get(links[2].replace("/image/", "x/image/")).status_code == 404
     assert Client().get("/judging/pairs/forged/image/").status_code == 404
+
+
+def test_a_judge_never_reads_a_negative_reliability(pw, monkeypatch):
+    """Early on SSR can be below 0 (noise larger than the spread): the page says so in words."""
+    early = SimpleNamespace(ssr=-0.5, decisions=6, complete=False)
+    monkeypatch.setattr("judging.services.comparisons.round_scale_recent", lambda rnd: early)
+    browser = Client()
+    browser.force_login(pw["judges"][0])
+    text = browser.get(f"/judging/rounds/{pw['prelim'].pk}/compare/").content.decode()
+    assert "-0.5" not in text and "0 미만" in text

@@ -21,6 +21,7 @@ from judging.scale_history import checkpoints, scale_history
 from judging.scale_report import entry_rows, scale_report
 from judging.services.comparisons import comparison_decide, pair_next
 from results.services import publication, rankings
+from results.steps import contest_steps
 from submissions.enums import EntryStatus
 from submissions.models import Entry
 from tests.factories import user_make
@@ -256,3 +257,25 @@ def test_a_large_rounds_report_may_lag_by_a_share_of_its_decisions(judged):
     assert pairwise_scale(round=rnd).decided == 16  # exact: refitted
     report = scale_report(round=rnd)  # a small round: always exact
     assert report.scale.decided == report.decided_now == 16
+
+
+def test_the_organizers_checklist_walks_a_pairwise_round(judged, organizer):
+    """No "entries have no judges yet" for a round judged in pairs: its panel step is done, its
+    judging step states the stopping rule and links to the scale page, and ranking follows."""
+    prelim = make_pairwise(judged["prelim"], per_division=True)
+    judge_all(judged["judges"], prelim, spread=4.0, seed=3)
+    pairwise_scale(round=prelim)  # the organizer's page has fitted it
+
+    def steps():
+        season = contest_steps(judged["drawing"])
+        return [season.step(f"{key}-{prelim.pk}") for key in ("assign", "judge", "rank")]
+
+    panel, judging, rank = steps()
+    assert panel.state == "done" and not panel.missing
+    assert any(text.startswith("SSR") for text in judging.done + judging.missing)
+    assert judging.actions[0].url.endswith(f"/manage/rounds/{prelim.pk}/scale/")
+    if judging.state == "done":  # the stopping rule met
+        assert rank.state == "current"
+    rankings.ranking_compute(user=organizer, round=prelim, method=None)
+    panel, judging, rank = steps()
+    assert judging.state == "done" and rank.state in ("done", "current")

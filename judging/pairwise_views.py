@@ -7,6 +7,7 @@ Nothing here names an entrant: a drawing is its anonymous code, title and the ju
 its image. Every page answers 404 to whoever is not a judge on the round's panel.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -120,4 +121,7 @@ def judge_pair_recuse(request, comparison_id):
 def judge_pair_image(request, token):
     """A drawing of a served pair, re-checked now (``pair_image_grant``): a withdrawn consent,
     a recusal or a voided pair ends the link at once, as the rubric's file links."""
-    return grant_response(pair_image_grant(token))
+    response = grant_response(pair_image_grant(token))
+    if response.status_code == 200:  # the page shows it again full size: the browser may reuse
+        response["Cache-Control"] = f"private, max-age={settings.SIGNED_URL_SECONDS}"
+    return response

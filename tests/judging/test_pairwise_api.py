@@ -301,6 +301,8 @@ def test_a_pair_image_link_is_checked_again_when_followed(pw):
     first, upcoming = body["comparison"], body["upcoming"]
     links = [first["left"]["image_url"], first["right"]["image_url"], upcoming["left"]["image_url"]]
     assert all(Client().get(url).status_code == 200 for url in links)
+    # private to the judge's browser, for as long as the link lives (the full-size view reuses it)
+    assert Client().get(links[0])["Cache-Control"] == "private, max-age=300"
     # the guardian of the first pair's left drawing withdraws the consent
     gone = Entry.objects.get(blind_code=first["left"]["code"])
     Consent.objects.filter(entry=gone, kind=ConsentKind.GUARDIAN).delete()

@@ -7,6 +7,10 @@ The admin is a way in like any other (DOMAIN §10, CONVENTIONS "Where rules live
 * every foreign-key choice of every form and inline lists only what the user organizes
   (``ScopedChoices``), so a forged POST naming another contest's id is "not a valid choice":
   the form is shown again and nothing is saved; a tier's division must be of the tier's contest;
+* the settings' phase rule (``contests.changes.settings_change_require``) guards every form,
+  inline row, inline deletion and deletion: no status set to "published" by hand, no deadline
+  moved once passed, no criterion or division reshaped under entries and scorecards, nothing
+  changed while the results are published;
 * the budget rule (``contests.services.tiers_validate``) guards the standalone prize tier, the
   contest's tiers inline and a change of the contest's budget; the rubric rule
   (``rubric_validate``) the round's criteria; a round's tie-break is a list of its criteria.
@@ -17,11 +21,12 @@ every account; a contest's deletion would take the families' entries with it).
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from contests.changes import settings_change_require
 from contests.models import Contest, Criterion, Division, PrizeTier, Round
 from contests.permissions import organizes_q
 from contests.services import rubric_validate, tiers_validate
@@ -79,10 +84,98 @@ class OrganizerScopedAdmin(ScopedChoices, admin.ModelAdmin):
         )
 
 
+# ---- the phase rule of the settings (contests.changes) --------------------------------------
+
+
+def _contest_of(obj: Model | None) -> Contest | None:
+    """The stored contest a row belongs to (None for a new contest)."""
+    if obj is None:
+        return None
+    if isinstance(obj, Contest):
+        return Contest.objects.filter(pk=obj.pk).first() if obj.pk else None
+    if isinstance(obj, Criterion):
+        return _contest_of(getattr(obj, "round", None))
+    contest_id = getattr(obj, "contest_id", None)
+    return Contest.objects.filter(pk=contest_id).first() if contest_id else None
+
+
+def settings_refusal(obj: Model, *, fields=(), **kwargs) -> ValidationError | None:
+    """The phase rule's refusal of a change of ``obj`` (see ``settings_change_require``): the
+    sentence for the whole form, and beside each field it names, what is wrong with it."""
+    contest = _contest_of(obj)
+    if contest is None:
+        return None
+    try:
+        settings_change_require(contest=contest, model=type(obj), fields=fields, **kwargs)
+    except DomainError as error:
+        named = {
+            name: [str(m) for m in messages]
+            for name, messages in (error.detail or {}).items()
+            if name in fields and isinstance(messages, list)
+        }
+        if named:
+            return ValidationError({NON_FIELD_ERRORS: [str(error.message)], **named})
+        return _refusal(error)
+    return None
+
+
+class PhaseGuarded(forms.ModelForm):
+    """Every admin form of a contest's settings asks the phase rule before it saves."""
+
+    def clean(self):
+        cleaned = super().clean()
+        probe = self.instance
+        for name in ("contest", "round"):  # its parent as posted: a new row, or one moved
+            if name in self.fields and cleaned.get(name) is not None:
+                probe = type(self.instance)(**{name: cleaned[name]})
+        refusal = settings_refusal(
+            probe,
+            fields=[name for name in self.changed_data if name != "DELETE"],
+            adding=self.instance.pk is None,
+            values=cleaned,
+        )
+        if refusal is not None:
+            raise refusal
+        return cleaned
+
+
+class PhaseGuardedFormSet(forms.BaseInlineFormSet):
+    """An inline's deleted rows ask the phase rule too."""
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if self.can_delete and self._should_delete_form(form) and form.instance.pk:
+                refusal = settings_refusal(form.instance, deleting=True)
+                if refusal is not None:
+                    raise refusal
+
+
+class PhaseGuardedAdmin:
+    """Deleting a row (its page or the list's bulk action) asks the phase rule."""
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and settings_refusal(obj, deleting=True) is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        refused = [obj for obj in queryset if settings_refusal(obj, deleting=True) is not None]
+        if refused:
+            self.message_user(
+                request,
+                gettext("Nothing was deleted: %(rows)s can no longer be removed.")
+                % {"rows": ", ".join(str(obj) for obj in refused)},
+                level="error",
+            )
+            return
+        super().delete_queryset(request, queryset)
+
+
 # ---- forms: one rule each, shared by the standalone pages and the inlines -------------------
 
 
-class RoundForm(forms.ModelForm):
+class RoundForm(PhaseGuarded):
     class Meta:
         model = Round
         fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose what is shown)
@@ -99,7 +192,19 @@ class RoundForm(forms.ModelForm):
         return value
 
 
-class PrizeTierForm(forms.ModelForm):
+class DivisionForm(PhaseGuarded):
+    class Meta:
+        model = Division
+        fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose what is shown)
+
+
+class CriterionForm(PhaseGuarded):
+    class Meta:
+        model = Criterion
+        fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose what is shown)
+
+
+class PrizeTierForm(PhaseGuarded):
     class Meta:
         model = PrizeTier
         fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose what is shown)
@@ -140,7 +245,7 @@ class StandalonePrizeTierForm(PrizeTierForm):
         return cleaned
 
 
-class PrizeTierFormSet(forms.BaseInlineFormSet):
+class PrizeTierFormSet(PhaseGuardedFormSet):
     """The contest's tiers as they will be saved — the stored ones the POST did not mention, the
     posted ones, minus deletions — against the budget as it will be saved."""
 
@@ -164,7 +269,7 @@ class PrizeTierFormSet(forms.BaseInlineFormSet):
             raise _refusal(error) from error
 
 
-class CriterionFormSet(forms.BaseInlineFormSet):
+class CriterionFormSet(PhaseGuardedFormSet):
     def clean(self):
         super().clean()
         if any(self.errors):
@@ -187,7 +292,7 @@ class CriterionFormSet(forms.BaseInlineFormSet):
             )
 
 
-class ContestForm(forms.ModelForm):
+class ContestForm(PhaseGuarded):
     """A change of the budget meets the stored tiers — unless the tiers inline is on the page,
     which checks the tiers as posted against the new budget (``PrizeTierFormSet``)."""
 
@@ -216,6 +321,8 @@ class ContestForm(forms.ModelForm):
 
 class DivisionInline(ScopedChoices, admin.TabularInline):
     model = Division
+    form = DivisionForm
+    formset = PhaseGuardedFormSet
     extra = 0
 
 
@@ -240,6 +347,7 @@ class PrizeTierInline(ScopedChoices, admin.TabularInline):
 class RoundInline(ScopedChoices, admin.TabularInline):
     model = Round
     form = RoundForm
+    formset = PhaseGuardedFormSet
     extra = 0
     fields = ["order", "code", "name_ko", "judges_per_entry", "kind", "method", "weight"]
     show_change_link = True  # criteria are edited on the round's own page
@@ -247,6 +355,7 @@ class RoundInline(ScopedChoices, admin.TabularInline):
 
 class CriterionInline(ScopedChoices, admin.TabularInline):
     model = Criterion
+    form = CriterionForm
     formset = CriterionFormSet
     extra = 0
 
@@ -292,7 +401,7 @@ class ContestAdmin(OrganizerScopedAdmin):
 
 
 @admin.register(Round)
-class RoundAdmin(OrganizerScopedAdmin):
+class RoundAdmin(PhaseGuardedAdmin, OrganizerScopedAdmin):
     form = RoundForm
     list_display = ["__str__", "contest", "order", "kind", "judges_per_entry", "method", "weight"]
     list_filter = [("contest", admin.RelatedOnlyFieldListFilter), "kind", "method"]
@@ -300,7 +409,7 @@ class RoundAdmin(OrganizerScopedAdmin):
 
 
 @admin.register(PrizeTier)
-class PrizeTierAdmin(OrganizerScopedAdmin):
+class PrizeTierAdmin(PhaseGuardedAdmin, OrganizerScopedAdmin):
     form = StandalonePrizeTierForm
     list_display = [
         "__str__",

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from accounts.services import organizer_group
 from contests.enums import ContestStatus
-from tests.factories import contest_make
+from tests.factories import contest_make, submissions_reopen
 
 pytestmark = pytest.mark.django_db
 
@@ -86,8 +86,8 @@ def test_organizer_configures_a_contest_in_the_admin(client, organizer, wsce):
 
 
 def test_admin_refuses_a_rubric_that_does_not_sum_to_100(client, organizer, wsce):
-
     smart, _ = wsce
+    submissions_reopen(smart)  # before the deadline, when criteria may still change
     organizer.groups.add(organizer_group())
     smart.organizers.add(organizer)
     client.force_login(organizer)

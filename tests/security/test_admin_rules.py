@@ -11,7 +11,7 @@ from accounts.enums import Role
 from accounts.models import User
 from accounts.services import organizer_group
 from contests.models import PrizeTier, Round
-from tests.factories import user_make
+from tests.factories import submissions_reopen, user_make
 from tests.security.test_admin_matrix import form_data, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +24,7 @@ def owner(wsce, organizer):
     smart, _drawing = wsce
     organizer.groups.add(organizer_group())
     smart.organizers.add(organizer)
+    submissions_reopen(smart)  # before the deadline every setting may change (contests.changes)
     client = Client(HTTP_ACCEPT_LANGUAGE="ko")
     client.force_login(organizer)
     return client, smart

@@ -11,7 +11,10 @@ from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.services import organizer_group
+from contests.changes import settings_change_require
 from contests.enums import RoundKind
+from contests.errors import SubmissionsClosed
+from contests.models import Round
 from judging.enums import ComparisonOutcome
 from judging.models import Comparison, Conflict, PanelMember
 from judging.services.comparisons import comparison_decide, comparison_recuse, pair_next
@@ -323,3 +326,13 @@ def test_a_judge_never_reads_a_negative_reliability(pw, monkeypatch):
     browser.force_login(pw["judges"][0])
     text = browser.get(f"/judging/rounds/{pw['prelim'].pk}/compare/").content.decode()
     assert "-0.5" not in text and "0 미만" in text
+
+
+def test_the_kind_of_judging_is_fixed_from_the_deadline(judged, organizer):
+    """Scorecards or comparisons stand on it: the admin's rule refuses the change after the
+    deadline (before it, it is a setting like any other)."""
+    rnd = judged["prelim"]
+    with pytest.raises(SubmissionsClosed):
+        settings_change_require(contest=rnd.contest, model=Round, fields=["kind"])
+    rnd.contest.closes_at = timezone.now() + timedelta(days=1)
+    settings_change_require(contest=rnd.contest, model=Round, fields=["kind"])

@@ -4,6 +4,7 @@ ranking and the prizes like any round's score."""
 
 import csv
 import io
+import json
 import random
 
 import numpy as np
@@ -101,7 +102,7 @@ def test_rank_pairs_gives_the_same_scale_from_the_exported_decisions(scaled, tmp
         assert float(cli["se"]) == pytest.approx(row.se, abs=1e-6)
         assert int(cli["rank"]) == row.rank
         assert int(cli["comparisons"]) == row.comparisons
-    assert f"{report.ssr:.6f}" in summary.read_text()
+    assert json.loads(summary.read_text())["ssr"] == pytest.approx(report.ssr, abs=1e-6)
 
 
 def test_a_random_clicking_judge_is_flagged_by_name(judged):

@@ -142,6 +142,7 @@ def _round_data(smart, **fields) -> dict:
         "code": "r3",
         "name_ko": "3차",
         "order": 3,
+        "kind": "rubric",
         "method": "mean",
         "weight": "0",
         "criteria-TOTAL_FORMS": "1",

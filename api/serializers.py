@@ -66,6 +66,9 @@ class RoundSerializer(serializers.Serializer):
     judges_per_entry = serializers.IntegerField(allow_null=True)
     kind = serializers.CharField(help_text='"rubric" or "pairwise" (comparative judgement)')
     method = serializers.CharField()
+    calibration_lambda = serializers.FloatField(
+        help_text="calibrated method: how strongly judges' offsets are shrunk towards 0"
+    )
     tie_break = serializers.ListField(child=serializers.CharField())
     per_division = serializers.BooleanField()
     advance_count = serializers.IntegerField(allow_null=True)

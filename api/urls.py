@@ -144,6 +144,11 @@ urlpatterns = [
         "contests/<slug:slug>/allocation/", results.AllocationView.as_view(), name="api-allocation"
     ),
     path(
+        "contests/<slug:slug>/allocation/boundaries/",
+        results.BoundariesView.as_view(),
+        name="api-allocation-boundaries",
+    ),
+    path(
         "contests/<slug:slug>/allocation/approve/",
         results.ApproveView.as_view(),
         name="api-allocation-approve",

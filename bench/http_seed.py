@@ -123,7 +123,7 @@ def publish_track_s(smart, organizer) -> None:
     from demo.calendar import calendar_all_rounds_open
     from judging.models import PanelMember
     from judging.services.assignment import judges_assign
-    from results.services import publication, rankings
+    from results.services import certainty, publication, rankings
 
     r1, r2 = smart.rounds.get(order=1), smart.rounds.get(order=2)
     calendar_all_rounds_open(smart, now=timezone.now())
@@ -149,7 +149,11 @@ def publish_track_s(smart, organizer) -> None:
     _score_all(r2)
     rankings.ranking_compute(user=organizer, round=r2)
     rankings.final_ranking_compute(user=organizer, contest=smart)
-    publication.allocation_compute(user=organizer, contest=smart)
+    allocation = publication.allocation_compute(user=organizer, contest=smart)
+    if certainty.contested_boundaries(allocation.ranking):  # approval asks for a word first
+        certainty.boundaries_acknowledge(
+            user=organizer, contest=smart, decision="confirmed", note="bench: the order stands"
+        )
     publication.allocation_approve(user=organizer, contest=smart)
     publication.results_publish(user=organizer, contest=smart)
 

@@ -211,6 +211,11 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 BACKGROUND_THRESHOLD = env_int("BACKGROUND_THRESHOLD", 2000)  # entries: above, jobs assign/rank
+# Every ranking resamples its judges this many times for its rank intervals (DOMAIN §6); 0 stores
+# rankings without intervals (not for a real contest: the allocation then has nothing to warn of).
+RANKING_RESAMPLES = env_int("RANKING_RESAMPLES", 1000)
+if RANKING_RESAMPLES < 0:
+    raise ImproperlyConfigured("RANKING_RESAMPLES must be 0 or more.")
 
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")  # links in emails
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -187,6 +187,15 @@ class Round(Bilingual):
     method = models.CharField(
         _("aggregation method"), max_length=16, choices=METHOD_CHOICES, default=Method.MEAN
     )
+    calibration_lambda = models.FloatField(
+        _("calibration strength (λ)"),
+        default=3.0,  # results.calibration.DEFAULT_LAMBDA (docs/ranking-calibration.md)
+        validators=[MinValueValidator(0)],
+        help_text=_(
+            "Calibrated method only: how strongly a judge's estimated leniency is shrunk "
+            "towards zero. 3 by default; larger values come closer to the plain mean."
+        ),
+    )
     tie_break = models.JSONField(
         _("tie-break criteria"),
         default=list,
@@ -238,6 +247,9 @@ class Round(Bilingual):
             ),
             models.CheckConstraint(
                 condition=Q(method__in=[m.value for m in Method]), name="round_method_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(calibration_lambda__gte=0), name="round_calibration_lambda_range"
             ),
             models.CheckConstraint(condition=Q(kind__in=RoundKind.values), name="round_kind_valid"),
         ]

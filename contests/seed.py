@@ -105,7 +105,7 @@ S_ROUNDS = [
         "Round 1: document screening",
         1,
         3,
-        Method.Z_SCORE,
+        Method.CALIBRATED,  # each judge a different subset: docs/ranking-calibration.md
         ("feasibility", "creativity"),
         False,
         30,
@@ -139,7 +139,7 @@ D_ROUNDS = [
         "Preliminary",
         1,
         3,
-        Method.Z_SCORE,
+        Method.CALIBRATED,  # each judge a different subset: docs/ranking-calibration.md
         ("creativity", "theme"),
         True,
         None,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS = {
     "allocation.approve": _("Prize allocation approved"),
+    "allocation.boundaries": _("Contested prize boundaries acknowledged"),
     "allocation.compute": _("Prize allocation computed"),
     "assignment.recuse": _("Judge recused from an entry"),
     "assignment.release": _("Assignment released"),

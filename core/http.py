@@ -35,7 +35,13 @@ def error_text(error: DomainError) -> str:
     codes a detail lists for clients, such as a missing file's slot, are not for people)."""
     text = str(error.message)
     detail = error.detail if isinstance(error.detail, dict) else {}
-    extra = [str(m) for values in detail.values() if isinstance(values, list) for m in values]
+    extra = [
+        str(m)
+        for values in detail.values()
+        if isinstance(values, list)
+        for m in values
+        if not isinstance(m, dict | list)  # data for clients (contested boundaries), not words
+    ]
     extra = [m for m in extra if m and m != text and not MACHINE_WORD.fullmatch(m)]
     return " ".join([text, *extra]) if extra else text
 

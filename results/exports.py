@@ -43,6 +43,11 @@ HEADERS = {  # column key → header (lazy: the language active when the file is
     "total_min": gettext_lazy("Lowest judge total"),
     "total_max": gettext_lazy("Highest judge total"),
     "total_std": gettext_lazy("Deviation of judge totals"),
+    "rank_low": gettext_lazy("Rank interval (90%): from"),
+    "rank_high": gettext_lazy("Rank interval (90%): to"),
+    "p_advance": gettext_lazy("Chance to advance"),
+    "p_tier": gettext_lazy("Chance of each prize tier or higher"),
+    "contested": gettext_lazy("Contested boundary"),
     "override": gettext_lazy("Ranked without every scorecard (reason)"),
     "computed_at": gettext_lazy("Computed at (KST)"),
     "inputs_sha256": gettext_lazy("Inputs (SHA-256)"),
@@ -114,8 +119,24 @@ def _entries(contest: Contest, ids) -> dict[str, Entry]:
     }
 
 
+def _certainty(row: dict, tiers: dict[str, str]) -> dict:
+    """How sure the row's rank is (DOMAIN §6): its 90 % interval, P(advance) in a round with a
+    cut, P(each tier or higher) in the final ranking as "대상 12% · 최우수상 40%", contested."""
+    if "rank_low" not in row:
+        return {}
+    p_tier = row.get("p_tier") or {}
+    return {
+        "rank_low": row.get("rank_low"),
+        "rank_high": row.get("rank_high"),
+        "p_advance": row.get("p_advance"),
+        "p_tier": " · ".join(f"{tiers.get(c, c)} {round(100 * p)}%" for c, p in p_tier.items()),
+        "contested": _("yes") if row.get("contested") else "",
+    }
+
+
 def rankings_rows(contest: Contest) -> tuple[list[dict], list[str], dict[str, str]]:
     rows, round_columns = [], {}
+    tiers = {t.code: t.name for t in contest.prize_tiers.all()}
     rounds = list(contest.rounds.order_by("order"))
     for rnd in [*rounds, None]:
         snap = latest_ranking(contest, rnd)
@@ -143,6 +164,7 @@ def rankings_rows(contest: Contest) -> tuple[list[dict], list[str], dict[str, st
                     "total_min": r.get("total_min"),
                     "total_max": r.get("total_max"),
                     "total_std": r.get("total_std"),
+                    **_certainty(r, tiers if rnd is None else {}),
                     "override": override,
                     "computed_at": kst_text(snap.created_at),
                     "inputs_sha256": snap.inputs_sha256,
@@ -161,6 +183,11 @@ def rankings_rows(contest: Contest) -> tuple[list[dict], list[str], dict[str, st
         "total_min",
         "total_max",
         "total_std",
+        "rank_low",
+        "rank_high",
+        "p_advance",
+        "p_tier",
+        "contested",
         "override",
         "computed_at",
         "inputs_sha256",

@@ -143,8 +143,13 @@ def _card_values(data: Scores, settings: RankingSettings) -> tuple[np.ndarray, .
 
 
 def _panel(data: Scores, settings: RankingSettings, row_of_code: np.ndarray) -> _Panel:
+    """`row_of_code`: each entry code's row; −1 leaves the entry out (its cards still count
+    for the judges' calibration, which is fitted on all of them)."""
     card_e, value, tie, centre, scale = _card_values(data, settings)
-    n_entries, n_cards = len(row_of_code), len(card_e)
+    kept = row_of_code[card_e] >= 0
+    if not kept.all():
+        card_e, value, tie = card_e[kept], value[kept], [points[kept] for points in tie]
+    n_entries, n_cards = int(row_of_code.max()) + 1, len(card_e)
     card_row = row_of_code[card_e]
     order = np.argsort(card_row, kind="stable")  # entry by entry, judges in code order within
     count = np.bincount(card_row, minlength=n_entries)

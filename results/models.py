@@ -25,6 +25,11 @@ class RankingSnapshot(models.Model):
     inputs_sha256 = models.CharField(max_length=64)
     rows = models.JSONField(default=list)
     judges = models.JSONField(default=list)
+    certainty = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="how sure the order is: resamples, seed, the cut and tiers, the ICCs",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -44,6 +49,13 @@ class RankingSnapshot(models.Model):
         return (
             f"{self.contest_id}/{self.round_id or 'final'} {self.method} {self.inputs_sha256[:8]}"
         )
+
+
+class BoundaryDecision(models.TextChoices):
+    """What the organizer decided about contested prize boundaries before approving."""
+
+    CONFIRMED = "confirmed", _("The order stands as computed")
+    DELIBERATED = "deliberated", _("The judges deliberated; the order stands")
 
 
 class Allocation(models.Model):
@@ -67,6 +79,19 @@ class Allocation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Contested prize boundaries (results.services.certainty): the organizer's acknowledgement
+    boundaries_decision = models.CharField(
+        max_length=16, blank=True, choices=BoundaryDecision.choices
+    )
+    boundaries_note = models.TextField(blank=True)
+    boundaries_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    boundaries_acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,

@@ -22,6 +22,7 @@ from judging.scale import latest_scale, stopping_text
 from judging.selectors import round_entries
 from results.models import Allocation, Publication
 from results.season import SeasonFacts, contest_season, season_facts
+from results.services import certainty
 from submissions.enums import EntryStatus
 from submissions.models import Entry
 
@@ -350,6 +351,13 @@ def contest_steps(contest: Contest) -> Season:
     return Season(contest=contest, phase=state, steps=steps, facts=facts)
 
 
+def _contested(allocation: Allocation | None) -> bool:
+    """An allocation whose final ranking has contested prize boundaries not yet acknowledged."""
+    if allocation is None or allocation.boundaries_acknowledged_at is not None:
+        return False
+    return bool(certainty.contested_boundaries(allocation.ranking))
+
+
 def _results_steps(contest, state: PhaseState, facts: SeasonFacts, urls, ready: bool):
     r = facts.results
     allocation = Allocation.objects.filter(contest=contest).first()
@@ -385,10 +393,23 @@ def _results_steps(contest, state: PhaseState, facts: SeasonFacts, urls, ready: 
         )
     else:
         approve.state = CURRENT if allocate.is_done else LATER
-        approve.missing.append(_("Check the allocation and approve it."))
-        approve.actions.append(
-            StepAction(_("Check and approve"), f"{urls['results']}#allocation", primary=True)
-        )
+        if _contested(allocation):  # the approval waits for the organizer's word on them
+            approve.missing.append(
+                _(
+                    "Some entries' rank intervals cross a prize boundary: confirm the order or "
+                    "record the judges' deliberation."
+                )
+            )
+            approve.actions.append(
+                StepAction(
+                    _("Contested prize boundaries"), f"{urls['results']}#boundaries", primary=True
+                )
+            )
+        else:
+            approve.missing.append(_("Check the allocation and approve it."))
+            approve.actions.append(
+                StepAction(_("Check and approve"), f"{urls['results']}#allocation", primary=True)
+            )
     if published or r.scheduled_for:
         preview.state = DONE
     else:

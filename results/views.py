@@ -28,8 +28,8 @@ from core.errors import DomainError, NotFound
 from core.http import error_text, job_page, refusals_to
 from core.models import Job
 from judging.dashboard import contest_dashboard
-from results import pages, public_cache
-from results.models import Publication
+from results import certainty_pages, pages, public_cache
+from results.models import BoundaryDecision, Publication
 from results.selectors import (
     preview_winners,
     public_drawing_url,
@@ -38,7 +38,7 @@ from results.selectors import (
     publication_public_get,
     results_public,
 )
-from results.services import announcement, publication, rankings
+from results.services import announcement, certainty, publication, rankings
 from results.steps import contest_steps
 
 
@@ -62,17 +62,29 @@ def organizer_contest(request, slug):
 def results_manage(request, slug):
     contest = contest_managed_get(request.user, slug)
     season = contest_steps(contest)
+    rounds, final = pages.round_views(contest, season), pages.final_view(contest)
+    allocation = pages.allocation_view(contest)
+    names = {d.code: d.name for d in contest.divisions.all()}
+    for view in rounds:  # how sure each order is (DOMAIN §6): intervals, offsets, ICC
+        view.certainty = certainty_pages.round_certainty(view.snapshot, view.judges, names)
+    if final is not None:
+        final["certainty"] = certainty_pages.final_certainty(final["snapshot"], names)
+    if allocation is not None:
+        allocation["boundaries"] = certainty_pages.boundaries_view(
+            contest, allocation["allocation"], names
+        )
     return render(
         request,
         "results/manage.html",
         {
             "contest": contest,
             "season": season,
-            "rounds": pages.round_views(contest, season),
+            "rounds": rounds,
             "methods": METHOD_CHOICES,
             "background_threshold": settings.BACKGROUND_THRESHOLD,
-            "final": pages.final_view(contest),
-            "allocation": pages.allocation_view(contest),
+            "final": final,
+            "allocation": allocation,
+            "decisions": BoundaryDecision.choices,
             "live": publication_live(contest),
             "scheduled_for": contest.publication_scheduled_for,
             "ready": season.ready_to_publish,
@@ -119,6 +131,14 @@ def results_action(request, slug, action):
     elif action == "approve":
         publication.allocation_approve(user=user, contest=contest)
         messages.success(request, _("Allocation approved."))
+    elif action == "acknowledge":  # contested prize boundaries, before the approval
+        certainty.boundaries_acknowledge(
+            user=user,
+            contest=contest,
+            decision=request.POST.get("decision", ""),
+            note=request.POST.get("note", "")[:2000],
+        )
+        messages.success(request, _("Recorded. The allocation can now be approved."))
     elif action == "publish":  # from the preview, confirmed
         return _publish(request, contest)
     elif action == "unpublish":

@@ -18,15 +18,19 @@ from core.errors import NotFound
 from core.models import Job
 from results import public_cache
 from results.exports import EXPORTS, export_bytes
+from results.models import BoundaryDecision
 from results.selectors import (
     public_winners,
     publication_public_get,
     publication_public_version,
     results_public,
 )
-from results.services import publication, rankings
+from results.services import certainty, publication, rankings
 
 ROW_FIELDS = ("rank", "entry_code", "division", "score", "n_judges")
+# How sure the order is (DOMAIN §6), when the snapshot has rank intervals: the 90 % interval,
+# P(advance) for a round with a cut, P(this tier or a higher one) per tier for the final ranking
+CERTAINTY_FIELDS = ("rank_low", "rank_high", "p_advance", "contested", "p_tier", "contested_tiers")
 
 
 def _snapshot_body(snap) -> dict:
@@ -38,10 +42,12 @@ def _snapshot_body(snap) -> dict:
         "params": snap.params,
         "rows": [
             {k: r.get(k) for k in ROW_FIELDS}
+            | {k: r[k] for k in CERTAINTY_FIELDS if k in r}
             | {k: v for k, v in r.items() if k.startswith(("mean_", "total_", "score_", "tie_"))}
             for r in snap.rows
         ],
         "judges": snap.judges,
+        "certainty": snap.certainty,
     }
 
 
@@ -138,6 +144,19 @@ def _allocation_body(a) -> dict:
         "unallocated": a.unallocated,
         "remainder": a.remainder,
         "approved_at": a.approved_at,
+        # tier boundaries some entry's rank interval crosses: acknowledged before the approval
+        "contested_boundaries": certainty.boundaries_detail(
+            certainty.contested_boundaries(a.ranking)
+        ),
+        "boundaries_acknowledged": (
+            {
+                "decision": a.boundaries_decision,
+                "note": a.boundaries_note,
+                "at": a.boundaries_acknowledged_at,
+            }
+            if a.boundaries_acknowledged_at
+            else None
+        ),
     }
 
 
@@ -154,6 +173,38 @@ class AllocationView(APIView):
     def post(self, request, slug):
         contest = _contest(request.user, slug)
         a = publication.allocation_compute(user=request.user, contest=contest)
+        return Response(_allocation_body(a))
+
+
+class BoundariesSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(
+        choices=BoundaryDecision.choices,
+        help_text="confirmed: the order stands as computed; deliberated: the judges deliberated "
+        "and the order stands",
+    )
+    note = serializers.CharField(max_length=2000, help_text="what was decided and why (recorded)")
+
+
+class BoundariesView(APIView):
+    @extend_schema(
+        request=BoundariesSerializer,
+        responses={
+            200: OpenApiResponse(
+                description="the allocation, its contested boundaries acknowledged; 400 "
+                "no_contested_boundaries when none is"
+            )
+        },
+    )
+    def post(self, request, slug):
+        contest = contest_managed_get(request.user, slug)  # 404 before the body is looked at
+        payload = BoundariesSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        a = certainty.boundaries_acknowledge(
+            user=request.user,
+            contest=contest,
+            decision=payload.validated_data["decision"],
+            note=payload.validated_data["note"],
+        )
         return Response(_allocation_body(a))
 
 

@@ -18,6 +18,7 @@ from results import prizes as engine
 from results.models import Allocation, Publication
 from results.season import ranked_entry_ids, season_require
 from results.selectors import publication_live
+from results.services import certainty
 from results.services.rankings import latest_ranking
 from submissions.enums import ConsentKind, EntryStatus
 from submissions.masking import mask_name
@@ -179,6 +180,7 @@ def allocation_approve(*, user, contest: Contest) -> Allocation:
             _("The final ranking changed after this allocation; allocate again."),
             code="allocation_stale",
         )
+    certainty.boundaries_require(allocation)  # contested prize boundaries: acknowledged first
     allocation.approved_at = timezone.now()
     allocation.approved_by = user if getattr(user, "is_authenticated", False) else None
     allocation.save(update_fields=["approved_at", "approved_by"])

@@ -26,9 +26,11 @@ from judging.enums import ScorecardStatus
 from judging.models import Score, Scorecard
 from judging.selectors import round_is_large
 from results import ranking as engine
+from results.final_intervals import WeightedRound
 from results.models import RankingSnapshot
 from results.pairwise_ranking import pairwise_method_check, pairwise_ranking_compute
 from results.season import season_require
+from results.services import certainty
 from submissions.enums import EntryStatus
 from submissions.models import Entry
 
@@ -121,9 +123,9 @@ def _refused(exc: engine.RankingRefused) -> ValidationFailed:
     return ValidationFailed(message, code=exc.code, detail=exc.detail)
 
 
-def _records(result: engine.RankingResult, codes: dict[str, str]) -> list[dict]:
+def _records(rows: pd.DataFrame, codes: dict[str, str]) -> list[dict]:
     """JSON-ready rows (numpy types and NaN handled by pandas), with the receipt number."""
-    rows = json.loads(result.rows.to_json(orient="records", double_precision=10))
+    rows = json.loads(rows.to_json(orient="records", double_precision=10))
     for row in rows:
         row["entry_id"] = str(row.pop("entry"))
         row["entry_code"] = codes.get(row["entry_id"], row["entry_id"])
@@ -142,7 +144,10 @@ def _codes(entry_ids) -> dict[str, str]:
 def _settings(rnd: Round, method: str | None) -> engine.RankingSettings:
     try:
         return engine.RankingSettings(
-            method=method or rnd.method, tie_break=rnd.tie_break, per_division=rnd.per_division
+            method=method or rnd.method,
+            tie_break=rnd.tie_break,
+            per_division=rnd.per_division,
+            calibration_lambda=rnd.calibration_lambda,
         )
     except ValueError as exc:
         raise ValidationFailed(str(exc), code="invalid_method") from exc
@@ -208,18 +213,14 @@ def ranking_compute(
     if frame.empty:
         raise _refused(engine.RankingRefused("no_scores", "no submitted scorecards"))
     settings = _settings(rnd, method)
-    divisions = None
-    if rnd.per_division:
-        divisions = {
-            str(pk): code
-            for pk, code in Entry.objects.filter(
-                pk__in=frame["entry"].unique().tolist()
-            ).values_list("pk", "division__code")
-        }
-    try:
-        result = engine.rank_entries(frame, settings, divisions=divisions)
+    divisions = _divisions(frame) if rnd.per_division else None
+    try:  # the ranking, its rank intervals and the judges' reliability (DOMAIN §6)
+        ranked = certainty.round_certainty(
+            frame=frame, settings=settings, divisions=divisions, round=rnd
+        )
     except engine.RankingRefused as exc:
         raise _refused(exc) from exc
+    result = ranked.result
     codes = _codes(result.rows["entry"].astype(str))
     snapshot = RankingSnapshot.objects.create(
         contest=rnd.contest,
@@ -229,14 +230,13 @@ def ranking_compute(
             "method": settings.method,
             "tie_break": list(settings.tie_break),
             "per_division": settings.per_division,
+            **_lambda_param(settings),
             **({"override": override} if override else {}),
         },
         inputs_sha256=result.inputs_sha256,
-        rows=_records(result, codes),
-        judges=[
-            {k: (float(v) if isinstance(v, float) else v) for k, v in r.items()}
-            for r in result.judges.to_dict("records")
-        ],
+        rows=_records(ranked.rows, codes),
+        judges=ranked.judges,
+        certainty=ranked.meta,
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
     audit_record(
@@ -254,6 +254,43 @@ def ranking_compute(
         reason=override["reason"] if override else "",
     )
     return snapshot
+
+
+def _divisions(frame: pd.DataFrame) -> dict[str, str]:
+    """Entry → division code, for the entries of a score frame (one query)."""
+    return {
+        str(pk): code
+        for pk, code in Entry.objects.filter(pk__in=frame["entry"].unique().tolist()).values_list(
+            "pk", "division__code"
+        )
+    }
+
+
+def _lambda_param(settings: engine.RankingSettings) -> dict:
+    """λ belongs to the settings (and the inputs' hash) of a calibrated ranking only."""
+    if settings.method != "calibrated":
+        return {}
+    return {"calibration_lambda": settings.calibration_lambda}
+
+
+def _weighted_round(rnd: Round, snapshot: RankingSnapshot, weight: float) -> WeightedRound:
+    """A weighted round as its stored ranking computed it, for the final ranking's intervals."""
+    params = snapshot.params or {}
+    settings = engine.RankingSettings(
+        method=snapshot.method,
+        tie_break=params.get("tie_break", rnd.tie_break),
+        per_division=params.get("per_division", rnd.per_division),
+        calibration_lambda=params.get("calibration_lambda", rnd.calibration_lambda),
+    )
+    frame = scores_frame(rnd)
+    return WeightedRound(
+        code=rnd.code,
+        scores=frame,
+        settings=settings,
+        weight=weight,
+        divisions=_divisions(frame) if settings.per_division else None,
+        inputs_sha256=snapshot.inputs_sha256,
+    )
 
 
 def latest_ranking(contest: Contest, rnd: Round | None) -> RankingSnapshot | None:
@@ -336,6 +373,14 @@ def final_ranking_compute(*, user, contest: Contest) -> RankingSnapshot:
     divisions = {r["entry_id"]: r["division"] for r in final_rows} if last.per_division else None
     try:
         result = engine.combine_rounds(scores, weights, divisions=divisions, tie_break=tie)
+        ranked = certainty.final_certainty(  # rank intervals, P(tier), contested boundaries
+            contest=contest,
+            final=result,
+            per_division=last.per_division,
+            rounds=lambda: [
+                _weighted_round(r, snapshots[r.code], weights[r.code]) for r in weighted
+            ],
+        )
     except engine.RankingRefused as exc:
         raise _refused(exc) from exc
     snapshot = RankingSnapshot.objects.create(
@@ -349,7 +394,8 @@ def final_ranking_compute(*, user, contest: Contest) -> RankingSnapshot:
             "rounds": {c: s.inputs_sha256 for c, s in snapshots.items()},
         },
         inputs_sha256=result.inputs_sha256,
-        rows=_records(result, _codes(result.rows["entry"].astype(str))),
+        rows=_records(ranked.rows, _codes(result.rows["entry"].astype(str))),
+        certainty=ranked.meta,
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
     audit_record(

@@ -53,7 +53,8 @@ def test_detail_has_the_whole_configuration(api, wsce):
     }
     r1 = body["rounds"][0]
     assert {"id", "code", "name", "judges_per_entry", "method", "rubric"} <= set(r1)
-    assert (r1["code"], r1["judges_per_entry"], r1["method"]) == ("r1", 3, "z_score")
+    assert (r1["code"], r1["judges_per_entry"], r1["method"]) == ("r1", 3, "calibrated")
+    assert r1["calibration_lambda"] == 3.0
     assert r1["rubric"][0] == {"code": "creativity", "name": "창의성", "max_points": 25}
     assert sum(c["max_points"] for c in r1["rubric"]) == 100
     assert body["prize_tiers"][0] == {

@@ -96,7 +96,7 @@ def test_rounds_and_rubrics(wsce):
     prelim, final = rounds[(DRAWING, "prelim")], rounds[(DRAWING, "final")]
     assert (prelim.judges_per_entry, prelim.advance_percent, prelim.per_division) == (3, 10, True)
     assert (final.judges_per_entry, final.weight) == (5, 100)
-    assert prelim.method == "z_score"
+    assert prelim.method == "calibrated"  # docs/ranking-calibration.md
     assert prelim.tie_break == ["creativity", "theme"]
     for rnd in (prelim, final):
         assert {c.code: c.max_points for c in rnd.criteria.all()} == {

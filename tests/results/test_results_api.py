@@ -60,7 +60,9 @@ def test_track_s_end_to_end(smart, organizer, judged):
     judges_assign(user=organizer, round=smart["r1"])
     score_all(smart["r1"], points(smart["r1"]))
 
-    refused = org.post(f"/api/v1/rounds/{smart['r1'].pk}/rankings/", {}, format="json")
+    refused = org.post(
+        f"/api/v1/rounds/{smart['r1'].pk}/rankings/", {"method": "z_score"}, format="json"
+    )
     assert refused.status_code == 400 and refused.json()["code"] == "too_few_scores"
 
     r1 = org.post(f"/api/v1/rounds/{smart['r1'].pk}/rankings/", {"method": "mean"}, format="json")

@@ -144,6 +144,7 @@ def _round_data(smart, **fields) -> dict:
         "order": 3,
         "kind": "rubric",
         "method": "mean",
+        "calibration_lambda": "3",
         "weight": "0",
         "criteria-TOTAL_FORMS": "1",
         "criteria-INITIAL_FORMS": "0",

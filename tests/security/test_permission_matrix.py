@@ -201,6 +201,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("api-round-advance", "POST"): "400 404 404 404 404 404 404 404 404 401",
     ("api-final-ranking", "POST"): "409 404 404 404 404 404 404 404 404 401",
     ("api-allocation", "POST"): "409 404 404 404 404 404 404 404 404 401",
+    # contested prize boundaries acknowledged: the organizer's (the empty body: 400)
+    ("api-allocation-boundaries", "POST"): "400 404 404 404 404 404 404 404 404 401",
     ("api-allocation-approve", "POST"): "409 404 404 404 404 404 404 404 404 401",
     ("api-publish", "POST"): "409 404 404 404 404 404 404 404 404 401",
     ("api-unpublish", "POST"): "400 404 404 404 404 404 404 404 404 401",

@@ -373,14 +373,21 @@ def final_ranking_compute(*, user, contest: Contest) -> RankingSnapshot:
     divisions = {r["entry_id"]: r["division"] for r in final_rows} if last.per_division else None
     try:
         result = engine.combine_rounds(scores, weights, divisions=divisions, tie_break=tie)
-        ranked = certainty.final_certainty(  # rank intervals, P(tier), contested boundaries
-            contest=contest,
-            final=result,
-            per_division=last.per_division,
-            rounds=lambda: [
-                _weighted_round(r, snapshots[r.code], weights[r.code]) for r in weighted
-            ],
-        )
+        if any(r.kind == RoundKind.PAIRWISE for r in weighted):
+            # the final intervals resample judges' scorecards; a round judged in pairs has none
+            # (its own ranking carries rank intervals from its scale's standard errors)
+            ranked = certainty.Certain(
+                result, result.rows, [], {"n_resamples": 0, "unavailable": "pairwise"}
+            )
+        else:
+            ranked = certainty.final_certainty(  # rank intervals, P(tier), contested boundaries
+                contest=contest,
+                final=result,
+                per_division=last.per_division,
+                rounds=lambda: [
+                    _weighted_round(r, snapshots[r.code], weights[r.code]) for r in weighted
+                ],
+            )
     except engine.RankingRefused as exc:
         raise _refused(exc) from exc
     snapshot = RankingSnapshot.objects.create(

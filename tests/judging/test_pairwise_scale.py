@@ -222,6 +222,8 @@ def test_a_pairwise_final_feeds_the_final_ranking_and_allocation(judged, organiz
     final_ranking = rankings.final_ranking_compute(user=organizer, contest=drawing)
     ranked = {(r["entry_id"], r["rank"], r["score"]) for r in snap.rows}
     assert {(r["entry_id"], r["rank"], r["score"]) for r in final_ranking.rows} == ranked
+    # main's final intervals resample scorecards: none for a scale, and the page says why
+    assert final_ranking.certainty["unavailable"] == "pairwise"
     allocation = publication.allocation_compute(user=organizer, contest=drawing)
     firsts = {r["entry_code"] for r in snap.rows if r["rank"] == 1}
     assert {a["entry_code"] for a in allocation.awards if a["rank"] == 1} == firsts

@@ -40,11 +40,17 @@ class PairView(APIView):
     their progress and the round's reliability. Asking again returns the same pairs."""
 
     @extend_schema(
-        responses=OpenApiResponse(
-            description="{round, comparison: {id, left: {code, title, description, "
-            "image_url}, right, served_at} | null, upcoming | null, progress: {today, total, "
-            "decided}, reliability: {ssr, decisions, complete}}"
-        )
+        responses={
+            200: OpenApiResponse(
+                description="{round, comparison: {id, left: {code, title, description, "
+                "image_url}, right, served_at} | null, upcoming | null, progress: {today, "
+                "total, decided}, reliability: {ssr, decisions, complete}}"
+            ),
+            409: OpenApiResponse(
+                description="`submissions_open`: nothing is compared while the contest takes "
+                "entries (the contest's phase rule, as for scorecards)."
+            ),
+        }
     )
     def get(self, request, pairwise_round_id):
         return Response(pair_page_body(pair_page(user=request.user, round_id=pairwise_round_id)))
@@ -83,12 +89,15 @@ class ScaleView(APIView):
     θ, se, comparisons, wins, infit."""
 
     @extend_schema(
-        responses=OpenApiResponse(
-            description="{round, ssr, complete, stopping_rule, decisions, divisions, judges: "
-            "[{judge, name, comparisons, infit, misfit}], history, count, next, previous, "
-            "entries: [{rank, entry_code, division, theta, se, comparisons, wins, infit, "
-            "misfit, score}]}"
-        )
+        responses={
+            200: OpenApiResponse(
+                description="{round, ssr, complete, stopping_rule, decisions, divisions, "
+                "judges: [{judge, name, comparisons, infit, misfit}], history, count, next, "
+                "previous, entries: [{rank, entry_code, division, theta, se, comparisons, wins, "
+                "infit, misfit, score}]}"
+            ),
+            400: OpenApiResponse(description="`not_pairwise`: the round is judged with a rubric."),
+        }
     )
     def get(self, request, pairwise_round_id):
         rnd = pairwise_round_required(round_managed_get(request.user, pairwise_round_id))

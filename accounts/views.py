@@ -2,7 +2,8 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from accounts.forms import RegisterForm
 from accounts.services import user_register
@@ -14,10 +15,25 @@ from accounts.throttling import (
 )
 from core.errors import DomainError, Throttled
 
+ENTRANT_ROLES = ("student", "guardian")  # who signs up here; judges get accounts
+
+
+def _entrant_role(raw) -> str | None:
+    return raw if raw in ENTRANT_ROLES else None
+
+
+def _safe_next(request, url: str) -> str:
+    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+        return url
+    return ""
+
 
 def register(request):
-    form = RegisterForm(request.POST or None, initial={"role": request.GET.get("role")})
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    """Sign-up for students and guardians; ``next`` (kept through a refused form) brings them
+    back where they were going, e.g. the entry form they chose before logging in."""
+    role = _entrant_role(request.POST.get("role") or request.GET.get("role"))
+    form = RegisterForm(request.POST or None, initial={"role": role})
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next") or "")
     if request.method == "POST" and form.is_valid():
         try:
             user = user_register(**form.cleaned_data)
@@ -28,10 +44,13 @@ def register(request):
                 form.add_error(None, str(error.message))
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
-                return redirect(next_url)
-            return redirect("my-entries")
-    return render(request, "registration/register.html", {"form": form, "next": next_url})
+            return redirect(next_url or "my-entries")
+    login_url = reverse("login") + (f"?{urlencode({'next': next_url})}" if next_url else "")
+    return render(
+        request,
+        "registration/register.html",
+        {"form": form, "next": next_url, "login_url": login_url},
+    )
 
 
 def landing(request):
@@ -52,6 +71,19 @@ def landing(request):
 
 class LoginView(auth_views.LoginView):
     """Django's log-in page with throttling: 429 after repeated failures (DOMAIN §10)."""
+
+    def get_context_data(self, **kwargs):
+        """The sign-up link keeps where the person was going (``next``) and, when they came
+        from a contest's "enter" button, who they are (``role``)."""
+        context = super().get_context_data(**kwargs)
+        query = {}
+        next_url = _safe_next(self.request, self.request.GET.get("next", ""))
+        if next_url:
+            query["next"] = next_url
+        if role := _entrant_role(self.request.GET.get("role")):
+            query["role"] = role
+        context["register_url"] = reverse("register") + (f"?{urlencode(query)}" if query else "")
+        return context
 
     def post(self, request, *args, **kwargs):
         username = request.POST.get("username", "")

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import accounts, audit, contests, entries, judging, pairwise, results
+from api.views import accounts, after, audit, contests, entries, judging, pairwise, results
 from api.views.jobs import JobView
 
 urlpatterns = [
@@ -163,6 +163,46 @@ urlpatterns = [
         name="api-export",
     ),
     path("contests/<slug:slug>/audit/", audit.ContestAuditView.as_view(), name="api-contest-audit"),
+    # after publication (DOMAIN §8): feedback, certificates, appeals, verification
+    path("entries/<str:entry_id>/feedback/", after.FeedbackView.as_view(), name="api-feedback"),
+    path(
+        "entries/<str:entry_id>/certificates/",
+        after.EntryCertificatesView.as_view(),
+        name="api-entry-certificates",
+    ),
+    path(
+        "entries/<str:entry_id>/certificate/",
+        after.EntryCertificateView.as_view(),
+        name="api-entry-certificate",
+    ),
+    path("entries/<str:entry_id>/appeal/", after.EntryAppealView.as_view(), name="api-appeal"),
+    path(
+        "contests/<slug:slug>/feedback/comments/",
+        after.CommentListView.as_view(),
+        name="api-comments",
+    ),
+    path(
+        "contests/<slug:slug>/feedback/comments/<id:scorecard_id>/",
+        after.CommentView.as_view(),
+        name="api-comment",
+    ),
+    path("contests/<slug:slug>/appeals/", after.AppealListView.as_view(), name="api-appeals"),
+    path(
+        "contests/<slug:slug>/appeals/<id:appeal_id>/decision/",
+        after.AppealDecisionView.as_view(),
+        name="api-appeal-decision",
+    ),
+    path(
+        "contests/<slug:slug>/certificates/",
+        after.CertificatesView.as_view(),
+        name="api-certificates",
+    ),
+    path(
+        "contests/<slug:slug>/certificates.zip",
+        after.CertificatesZipView.as_view(),
+        name="api-certificates-zip",
+    ),
+    path("verify/<str:serial>/", after.VerifyView.as_view(), name="api-verify"),
     path("jobs/<id:job_id>/", JobView.as_view(), name="api-job"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # the split view serves its start-up script as a file: no inline script under our CSP

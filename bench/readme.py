@@ -58,12 +58,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "surge_app_peak_rss_mb": ("surge: app's peak memory (largest worker VmHWM)", "after 250"),
     "certificates_zip_per_second": ("certificates into a ZIP, per second", "one-line page"),
     "certificates_zip_peak_rss_mb": ("certificates peak memory, last 200 vs first", "first"),
+    "publish_with_feedback_seconds": (
+        "publish 30,000 drawings, feedback frozen",
+        "same publication without the freeze",
+    ),
+    "certificates_issued_per_second": ("certificates issued (rows, no PDF), per second", "bare"),
+    "certificates_issue_heap_mb": ("certificate issuing heap, last 10 chunks vs first", "first"),
 }
 MODULE_NAMES = {
     "bench.bench_ranking_load": "ranking load from PostgreSQL",
     "bench.bench_http": "HTTP throughput (gunicorn, PostgreSQL)",
     "bench.bench_cpu": "CPU per request (gunicorn, PostgreSQL)",
     "bench.bench_surge": "the deadline surge (S3, PostgreSQL)",
+    "bench.bench_after_results": "after the results (PostgreSQL)",
 }
 CPU_ENDPOINTS = {
     "bare_read": "bare read (baseline of the reads)",

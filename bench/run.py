@@ -41,12 +41,14 @@ BENCHES = [
     "bench.bench_cpu",
     "bench.bench_surge",
     "bench.bench_certificates",
+    "bench.bench_after_results",
 ]
 NEEDS_POSTGRES = {
     "bench.bench_ranking_load",
     "bench.bench_http",
     "bench.bench_cpu",
     "bench.bench_surge",
+    "bench.bench_after_results",
 }
 RESULTS = Path(__file__).with_name("results.json")
 _OPS = {"<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b}

@@ -218,6 +218,8 @@ if RANKING_RESAMPLES < 0:
     raise ImproperlyConfigured("RANKING_RESAMPLES must be 0 or more.")
 
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")  # links in emails
+# Public certificate look-ups (/verify/<serial>, page and API) per client address.
+VERIFY_RATE = env_str("VERIFY_RATE") or "30/minute"
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "gongmo <noreply@localhost>")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")  # the SMTP backend's relay

@@ -264,6 +264,9 @@ class Criterion(Bilingual):
     code = models.SlugField(_("code"), max_length=40)
     max_points = models.PositiveSmallIntegerField(_("maximum points"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # What the judges look for: shown beside the score field and on the contest's page.
+    description_ko = models.TextField(_("description (Korean)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
 
     class Meta:
         verbose_name = _("criterion")
@@ -276,6 +279,12 @@ class Criterion(Bilingual):
                 name="criterion_max_points_range",
             ),
         ]
+
+    @property
+    def description(self) -> str:
+        if (get_language() or "ko").startswith("en") and self.description_en:
+            return self.description_en
+        return self.description_ko
 
 
 class PrizeTier(Bilingual):

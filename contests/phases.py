@@ -321,8 +321,8 @@ def phase_require(
     allowed = ALLOWED[action]
     if phase not in allowed:
         _refuse(state, action, detail)
-    if action == Action.SCORE and round is not None:
-        _window(state, round, detail)
+    if action == Action.SCORE and round is not None and phase != P.PUBLISHED:
+        _window(state, round, detail)  # published: only what an appeal unlocked is open
     if action == Action.RANK and round is not None:
         _outstanding(state.round_state(round), override_reason, detail)
     if action == Action.PUBLISH and not state.results.approved:

@@ -270,6 +270,7 @@ def drawing_contest_seed(
         budget=3 * sum(count * amount for *_, count, amount in D_TIERS),
         receipt_prefix=receipt_prefix,
         receipt_digits=5,
+        share_scores=False,  # optional for Track D: the organizer turns it on (DOMAIN §8)
         rules_ko=RULES_D_KO,
         rules_en=RULES_D_EN,
     )
@@ -313,6 +314,7 @@ def wsce2021_seed(*, demo_now: datetime | None = None) -> tuple[Contest, Contest
         budget=290_000_000,
         receipt_prefix="WSCE21-S",
         receipt_digits=4,
+        share_scores=True,  # feedback after publication: on for Track S (DOMAIN §8)
         rules_ko=RULES_S_KO,
         rules_en=RULES_S_EN,
     )

@@ -12,8 +12,20 @@ from contests.selectors import (
 
 
 def home(request):
-    contests = contests_visible_to(request.user).order_by("opens_at", "slug")
-    return render(request, "contests/home.html", {"contests": contests})
+    contests = list(contests_visible_to(request.user).order_by("opens_at", "slug"))
+    return render(
+        request, "contests/home.html", {"contests": contests, "season": season_dates(contests)}
+    )
+
+
+def season_dates(contests) -> tuple | None:
+    """The footer's dates, from the contests' own calendar (never a date written in a
+    template): the first opening and the last announcement (or deadline)."""
+    if not contests:
+        return None
+    first = min(c.opens_at for c in contests)
+    last = max(c.results_at or c.closes_at for c in contests)
+    return first, last
 
 
 def contest_detail(request, slug: str):
@@ -25,6 +37,7 @@ def contest_detail(request, slug: str):
             "contest": contest,
             "schedule": contest_schedule(contest),
             "prize_total": prize_total(contest),
+            "season": season_dates([contest]),
         },
     )
 

@@ -111,6 +111,25 @@ def public_winners(publication: Publication) -> list[dict]:
     return [public_winner(w, drawing_url=urls(n)) for n, w in enumerate(publication.winners)]
 
 
+def tiers_without_winner(contest: Contest, winners: list[dict]) -> list[dict]:
+    """The contest's prize tiers that no published winner holds (해당작 없음), in the reader's
+    language: ``{"tier", "division"}`` (division None for a contest-wide tier). The frozen
+    rows name their tier by code and their division by its Korean name. One query."""
+    held = {(w.get("tier_code"), w.get("division")) for w in winners}
+    held_anywhere = {w.get("tier_code") for w in winners}
+    empty = []
+    for tier in contest.prize_tiers.select_related("division"):
+        if tier.division is None:
+            taken = tier.code in held_anywhere
+        else:
+            taken = (tier.code, tier.division.name_ko) in held
+        if not taken:
+            empty.append(
+                {"tier": tier.name, "division": tier.division.name if tier.division else None}
+            )
+    return empty
+
+
 def preview_winners(rows: list[dict]) -> list[dict]:
     """Winner rows before publication, for the organizer's preview: the drawings through
     short-lived signed URLs of their re-encoded copies (the public gallery's own copies are

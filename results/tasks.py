@@ -9,6 +9,7 @@ from contests.models import Round
 from core.actors import actor_get
 from core.tasks import job_progress
 from results.services.announcement import publication_scheduled_run
+from results.services.certificates_issue import certificates_issue
 from results.services.rankings import ranking_compute
 
 
@@ -27,6 +28,13 @@ def round_rank(
     )
     job_progress(100)
     return str(snapshot.pk)
+
+
+def certificates_issue_run(*, batch_id: int, user_id: int | None = None) -> str:
+    """Issue a published contest's certificates (``certificates_issue``); returns the
+    batch's id. Progress goes to the job as the entries are worked through."""
+    batch = certificates_issue(user=actor_get(user_id), batch_id=batch_id)
+    return str(batch.pk)
 
 
 def publication_scheduled(*, contest_id: int, user_id: int | None = None, due: str = "") -> str:

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from results import pairwise_views, views
 
@@ -31,4 +31,5 @@ urlpatterns = [
         views.results_action,
         name="organizer-results-action",
     ),
+    path("", include("results.urls_after")),  # after publication: feedback, certificates, appeals
 ]

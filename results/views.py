@@ -37,6 +37,7 @@ from results.selectors import (
     publication_live,
     publication_public_get,
     results_public,
+    tiers_without_winner,
 )
 from results.services import announcement, certainty, publication, rankings
 from results.steps import contest_steps
@@ -210,7 +211,9 @@ def results_preview(request, slug):
             "contest": contest,
             "published_at": preview.published_at,
             "rows": SimpleNamespace(
-                winners=winners, gallery=[w for w in winners if w.get("thumbnail_url")]
+                winners=winners,
+                gallery=[w for w in winners if w.get("thumbnail_url")],
+                unawarded=tiers_without_winner(contest, preview.winners),
             ),
             "version": f"preview-{uuid.uuid4().hex}",  # never a cached publication's bytes
             "cache_seconds": 0,
@@ -233,6 +236,10 @@ class _PublicRows:
     @cached_property
     def gallery(self) -> list[dict]:
         return [w for w in self.winners if w.get("thumbnail_url")]
+
+    @cached_property
+    def unawarded(self) -> list[dict]:
+        return tiers_without_winner(self.publication.contest, self.publication.winners)
 
 
 def public_results(request, slug: str):

@@ -298,3 +298,43 @@ class GuardianVerification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class EntrantMessage(models.Model):
+    """A message from a contest's organizers to the entrant of one entry (``entry``) or to
+    every entrant of the contest (``entry`` empty): mailed, and shown on the entry page."""
+
+    contest = models.ForeignKey(
+        Contest,
+        verbose_name=_("contest"),
+        on_delete=models.CASCADE,
+        related_name="entrant_messages",
+    )
+    entry = models.ForeignKey(
+        Entry,
+        verbose_name=_("entry"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="organizer_messages",
+        help_text=_("Empty: to every entrant of the contest."),
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    recipients = models.PositiveIntegerField(_("emails sent"), default=0)
+
+    class Meta:
+        verbose_name = _("message to entrants")
+        verbose_name_plural = _("messages to entrants")
+        ordering = ["-sent_at", "-pk"]
+        indexes = [models.Index(fields=["contest", "entry", "sent_at"])]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -2,13 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
 
 from contests.enums import Track
 from contests.permissions import is_contest_organizer
@@ -16,8 +19,14 @@ from contests.phases import Action, contest_phase, phase_allows
 from contests.selectors import contest_detail_queryset, contest_managed_get, contests_visible_to
 from core.errors import DomainError, NotFound, ValidationFailed
 from core.http import error_text, refusals_to
-from submissions.enums import EntryStatus
-from submissions.forms import DrawingEntryForm, TeamEntryForm, form_add_domain_error
+from submissions.enums import EntryStatus, FileSlot
+from submissions.forms import (
+    DrawingEntryForm,
+    EntrantMessageForm,
+    TeamEntryForm,
+    form_add_domain_error,
+)
+from submissions.models import Entry
 from submissions.overview import (
     SCREENABLE,
     counts_table,
@@ -33,18 +42,21 @@ from submissions.selectors import (
     entries_filter,
     entries_visible_to,
     entries_with_details,
+    entry_by_receipt,
     entry_get_visible,
     entry_possible_duplicates,
     possible_duplicate,
 )
 from submissions.services import entries as services
-from submissions.services.files import file_url
+from submissions.services.children import entry_child_correct
+from submissions.services.files import file_thumbnail_url, file_url
 from submissions.services.members import (
     InvitationInvalid,
     member_confirm,
     member_invitation_get,
     member_invite,
 )
+from submissions.services.messages import contest_messages, entrant_message_send, entry_messages
 from submissions.services.screening import entries_screen
 from submissions.services.verification import (
     TooManyCodes,
@@ -53,8 +65,10 @@ from submissions.services.verification import (
     guardian_verified_at,
 )
 from submissions.slots import slot_guides
+from submissions.todo import entry_steps, entry_todo
 
 LIST_LIMIT = 500  # entries the organizer's page lists; the filters narrow the rest
+MESSAGE_LIST_LIMIT = 100  # the newest messages sent in a contest
 
 
 def _form_class(contest):
@@ -63,23 +77,44 @@ def _form_class(contest):
 
 @login_required
 def my_entries(request):
-    entries = entries_with_details(entries_visible_to(request.user).filter(owner=request.user))
-    contests = contests_visible_to(request.user).order_by("opens_at", "slug")
+    entries = list(
+        entries_with_details(entries_visible_to(request.user).filter(owner=request.user)).order_by(
+            "-created_at"
+        )
+    )
+    contests = list(contests_visible_to(request.user).order_by("opens_at", "slug"))
+    # A team enters a contest once: where the student already has an active entry, the card
+    # opens it instead of offering a form that would be refused. A guardian enters one
+    # drawing per child: the card offers another child's.
+    held = {
+        e.contest_id: e
+        for e in entries
+        if e.status != EntryStatus.WITHDRAWN and e.contest.track == Track.SMART_CITY
+    }
+    for contest in contests:
+        contest.held_entry = held.get(contest.pk)
     return render(
         request,
         "submissions/my_entries.html",
-        {
-            "entries": entries.order_by("-created_at"),
-            "contests": contests,
-        },
+        {"entries": entries, "contests": contests},
     )
 
 
-@login_required
+def _login_to_enter(request, contest):
+    """Someone not logged in who chose "enter": the log-in page, which offers the sign-up
+    for the contest's entrants and brings them back to the form (``next``)."""
+    role = "student" if contest.track == Track.SMART_CITY else "guardian"
+    query = urlencode({"next": request.get_full_path(), "role": role})
+    return redirect(f"{reverse('login')}?{query}")
+
+
 def entry_new(request, slug):
     contest = get_object_or_404(contest_detail_queryset(request.user), slug=slug)
+    if not request.user.is_authenticated:
+        return _login_to_enter(request, contest)
     form_class = _form_class(contest)
-    form = form_class(request.POST or None, contest=contest)
+    initial = TeamEntryForm.leader_initial(request.user) if form_class is TeamEntryForm else {}
+    form = form_class(request.POST or None, contest=contest, initial=initial)
     existing = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -88,13 +123,30 @@ def entry_new(request, slug):
             form_add_domain_error(form, error)
             existing = _existing_entry(error)
         else:
-            messages.success(request, _("Saved as a draft. Now upload the file and submit."))
+            messages.success(
+                request,
+                _("Saved as a draft. Now upload the drawing, then submit.")
+                if contest.track == Track.DRAWING
+                else _("Saved as a draft. Now upload the proposal, then submit."),
+            )
             return redirect("entry-detail", entry_id=entry.pk)
+    verified = _verified(request.user, contest.track)
     return render(
         request,
         "submissions/entry_form.html",
-        {"form": form, "contest": contest, "existing": existing},
+        {
+            "form": form,
+            "contest": contest,
+            "existing": existing,
+            "verified": verified,
+            "steps": entry_steps(None, track=contest.track, verified=verified),
+        },
     )
+
+
+def _verified(user, track: str) -> bool:
+    """Whether the guardian's email is verified (students need no code)."""
+    return track != Track.DRAWING or guardian_verified_at(user) is not None
 
 
 def _existing_entry(error: DomainError) -> str | None:
@@ -113,24 +165,31 @@ def entry_edit(request, entry_id):
         return redirect("entry-detail", entry_id=entry.pk)
     contest = entry.contest
     form_class = _form_class(contest)
-    kwargs = {"contest": contest}
-    if form_class is DrawingEntryForm:
-        kwargs["editing"] = True
-    form = form_class(request.POST or None, initial=form_class.initial_from(entry), **kwargs)
+    form = form_class(request.POST or None, initial=form_class.initial_from(entry), contest=contest)
     if request.method == "POST" and form.is_valid():
         data = form.to_input()
         fields = {"title", "description", "consents"}
         if contest.track == Track.SMART_CITY:
             fields |= {"team_name", "theme", "video_url", "members"}
         try:
-            services.entry_update(user=request.user, entry=entry, data=data, fields=fields)
+            with transaction.atomic():  # the child's correction and the rest, or nothing
+                if form_class is DrawingEntryForm and form.child_changed(entry):
+                    entry_child_correct(user=request.user, entry=entry, child=form.child_input())
+                services.entry_update(user=request.user, entry=entry, data=data, fields=fields)
         except DomainError as error:
+            if isinstance(error, NotFound):
+                raise
             form_add_domain_error(form, error)
+            existing = _existing_entry(error)
         else:
             messages.success(request, _("Your changes are saved."))
             return redirect("entry-detail", entry_id=entry.pk)
+    else:
+        existing = None
     return render(
-        request, "submissions/entry_form.html", {"form": form, "contest": contest, "entry": entry}
+        request,
+        "submissions/entry_form.html",
+        {"form": form, "contest": contest, "entry": entry, "existing": existing},
     )
 
 
@@ -139,24 +198,41 @@ def entry_detail(request, entry_id):
     entry = entry_get_visible(request.user, entry_id)
     is_owner = entry.owner_id == request.user.pk
     open_ = entry_deadline_open(entry)
+    editable = is_owner and open_ and entry_editable_by_entrant(entry)
+    guides = slot_guides(entry.contest.track)
+    files = list(entry.stored_files)
+    required = FileSlot.PROPOSAL if entry.contest.track == Track.SMART_CITY else FileSlot.DRAWING
+    single = {g.value for g in guides if g.max_files == 1}
+    verified = not is_owner or _verified(request.user, entry.contest.track)
+    for f in files:
+        # a submitted entry keeps its required file: it is replaced, never deleted
+        f.deletable = editable and not (
+            entry.status == EntryStatus.SUBMITTED and f.slot == required
+        )
+    organizer = is_contest_organizer(request.user, entry.contest)
     return render(
         request,
         "submissions/entry_detail.html",
         {
             "entry": entry,
+            "files": files,
             "is_owner": is_owner,
-            "is_organizer": (organizer := is_contest_organizer(request.user, entry.contest)),
+            "is_organizer": organizer,
             "previews": organizer_previews(entry) if organizer else [],
-            "editable": is_owner and open_ and entry_editable_by_entrant(entry),
+            "editable": editable,
             "can_withdraw": is_owner and entry_withdrawable(entry),
-            "slots": (guides := slot_guides(entry.contest.track)),
+            "slots": guides,
+            "occupied": ",".join(sorted({f.slot for f in files} & single)),
             "accept": ",".join(dict.fromkeys(",".join(g.accept for g in guides).split(","))),
             "duplicates": entry_possible_duplicates(request.user, entry),
-            "needs_verification": (
-                is_owner
-                and entry.contest.track == Track.DRAWING
-                and guardian_verified_at(request.user) is None
-            ),
+            "needs_verification": not verified,
+            "todo": entry_todo(entry, verified=verified)
+            if is_owner and entry.status == EntryStatus.DRAFT
+            else None,
+            "steps": entry_steps(entry, track=entry.contest.track, verified=verified)
+            if is_owner and entry.status in (EntryStatus.DRAFT, EntryStatus.SUBMITTED)
+            else [],
+            "inbox": list(entry_messages(entry)) if is_owner or organizer else [],
         },
     )
 
@@ -272,11 +348,9 @@ def verify(request):
     """Guardians prove control of their email address with a one-time code (the rules are
     ``submissions.services.verification``'s; a refusal is a message, 429 with ``Retry-After``
     when too many codes were asked for)."""
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = reverse("my-entries")  # never send anyone elsewhere
+    next_url = _safe(request, request.POST.get("next") or request.GET.get("next") or "")
+    next_url = next_url or reverse("my-entries")  # never send anyone elsewhere
+    back = _safe(request, request.POST.get("back", ""))  # the page the forms are on
     status, retry_after = 200, None
     if request.method == "POST":
         try:
@@ -285,7 +359,7 @@ def verify(request):
                 messages.info(
                     request, _("We sent a 6-digit code to %(email)s.") % {"email": sent.destination}
                 )
-                return redirect(f"{reverse('verify')}?{urlencode({'next': next_url})}")
+                return redirect(back or f"{reverse('verify')}?{urlencode({'next': next_url})}")
             guardian_code_verify(user=request.user, code=request.POST.get("code", ""))
             messages.success(request, _("Verified. Thank you."))
             return redirect(next_url)
@@ -294,6 +368,8 @@ def verify(request):
             status, retry_after = error.status, error.retry_after
         except DomainError as error:
             messages.error(request, error_text(error))
+            if back:  # the form the guardian came from shows the message
+                return redirect(back)
     response = render(
         request,
         "submissions/verify.html",
@@ -306,6 +382,15 @@ def verify(request):
     if retry_after is not None:
         response["Retry-After"] = str(retry_after)
     return response
+
+
+def _safe(request, url: str) -> str:
+    """``url`` if it is a page of this site, else ""."""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
 
 
 ENTRY_FILTERS = ("division", "status", "screening", "duplicate")  # entries_filter keywords
@@ -372,7 +457,80 @@ def _screen_many(request, contest):
 
 @login_required
 def entry_file(request, entry_id, file_id):
-    """Open an original through a short-lived signed URL (owner and organizers only)."""
+    """Open an original through a short-lived signed URL (owner and organizers only);
+    ``?size=thumbnail``: an image's thumbnail (re-encoded, ≤ 400 px)."""
     entry = entry_get_visible(request.user, entry_id)
-    url, _seconds = file_url(user=request.user, entry=entry, file_id=file_id)
+    if request.GET.get("size") == "thumbnail":  # the entry page's picture of an image
+        url, _seconds = file_thumbnail_url(user=request.user, entry=entry, file_id=file_id)
+    else:
+        url, _seconds = file_url(user=request.user, entry=entry, file_id=file_id)
     return redirect(url)
+
+
+@login_required
+@require_GET
+def entry_receipt(request, entry_id):
+    """The receipt of a submitted entry as a page to print or keep (its owner)."""
+    entry = entry_get_visible(request.user, entry_id)
+    if entry.owner_id != request.user.pk or not entry.receipt_number:
+        raise Http404
+    return render(
+        request,
+        "submissions/receipt.html",
+        {"entry": entry, "files": list(entry.stored_files)},
+    )
+
+
+def _recipient(user, contest, data) -> Entry | None:
+    """The entry a message goes to (its id from the entry's page, or a receipt number), or
+    None for every entrant."""
+    if data.get("entry"):
+        return entry_get_visible(user, data["entry"])
+    receipt = (data.get("receipt") or "").strip()
+    return entry_by_receipt(user, contest, receipt, field="receipt") if receipt else None
+
+
+@login_required
+def organizer_messages(request, slug):
+    """Messages to the contest's entrants: to everyone, or to one entry (by receipt number,
+    or from the entry's page); the list of what was sent. Mailed and shown on entry pages."""
+    contest = contest_managed_get(request.user, slug)
+    form = EntrantMessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        entry = None
+        back = request.POST.get("back", "")
+        try:
+            entry = _recipient(request.user, contest, form.cleaned_data)
+            message = entrant_message_send(
+                user=request.user,
+                contest=contest,
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+                entry=entry,
+            )
+        except NotFound:
+            raise
+        except DomainError as error:
+            form_add_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Message sent by email to %(n)d address and shown on the entry page.",
+                    "Message sent by email to %(n)d addresses and shown on the entry pages.",
+                    message.recipients,
+                )
+                % {"n": message.recipients},
+            )
+            if entry is not None and back == "entry":
+                return redirect("entry-detail", entry_id=entry.pk)
+            return redirect("organizer-messages", slug=contest.slug)
+    return render(
+        request,
+        "submissions/organizer_messages.html",
+        {
+            "contest": contest,
+            "form": form,
+            "sent": contest_messages(user=request.user, contest=contest)[:MESSAGE_LIST_LIMIT],
+        },
+    )

@@ -25,6 +25,7 @@ from results.selectors import (
     publication_public_version,
     results_public,
 )
+from results.selectors_after import publication_versions
 from results.services import certainty, publication, rankings
 
 ROW_FIELDS = ("rank", "entry_code", "division", "score", "n_judges")
@@ -246,7 +247,13 @@ def _results_json(request, live) -> bytes:
         for field in ("image_url", "thumbnail_url"):
             if field in w:
                 w[field] = request.build_absolute_uri(w[field])
-    return JSONRenderer().render({"published_at": live.published_at, "winners": winners})
+    return JSONRenderer().render(
+        {
+            "published_at": live.published_at,
+            "winners": winners,
+            **publication_versions(live.contest),  # fixed with the version: cacheable
+        }
+    )
 
 
 class ResultsView(APIView):
@@ -259,7 +266,8 @@ class ResultsView(APIView):
         responses={
             200: OpenApiResponse(
                 description="{published_at, winners: [{tier, division, name, title, amount, "
-                "image_url?, thumbnail_url?}]}; ETag, Cache-Control: public, s-maxage=60"
+                "image_url?, thumbnail_url?}], version, history: [{version, published_at, "
+                "unpublished_at, reason, appeals}]}; ETag, Cache-Control: public, s-maxage=60"
             ),
             304: OpenApiResponse(description="If-None-Match matched: not modified"),
             404: OpenApiResponse(description="not published"),

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contests', '0005_round_kind'),
+        ('contests', '0006_round_kind'),
         ('judging', '0003_move_results_models'),
         ('submissions', '0002_entry_blind_code'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -18,7 +18,7 @@ from results import prizes as engine
 from results.models import Allocation, Publication
 from results.season import ranked_entry_ids, season_require
 from results.selectors import publication_live
-from results.services import certainty
+from results.services import after_publication, certainty
 from results.services.rankings import latest_ranking
 from submissions.enums import ConsentKind, EntryStatus
 from submissions.masking import mask_name
@@ -253,6 +253,7 @@ def results_publish(*, user, contest: Contest, scheduled: bool = False) -> Publi
         winners=_winners(contest, allocation),
         published_at=timezone.now(),
         published_by=user if getattr(user, "is_authenticated", False) else None,
+        **after_publication.publication_version_next(contest),
     )
     awarded = [a["entry_id"] for a in allocation.awards]
     in_judging = Entry.objects.filter(contest=contest, status__in=JUDGED)
@@ -265,6 +266,7 @@ def results_publish(*, user, contest: Contest, scheduled: bool = False) -> Publi
     contest.status = ContestStatus.PUBLISHED
     contest.publication_scheduled_for, contest.publication_scheduled_by = None, None
     contest.save(update_fields=["status", "publication_scheduled_for", "publication_scheduled_by"])
+    after_publication.publication_after(user=user, publication=publication)
     audit_record(
         actor=user,
         action="results.publish",
@@ -293,6 +295,7 @@ def results_unpublish(*, user, contest: Contest, reason: str) -> None:
         raise ValidationFailed(_("Nothing is published."), code="not_published")
     live.unpublished_at, live.unpublish_reason = timezone.now(), reason.strip()
     live.save(update_fields=["unpublished_at", "unpublish_reason"])
+    after_publication.unpublication_after(user=user, publication=live)
     contest.status = ContestStatus.JUDGING
     contest.save(update_fields=["status"])
     audit_record(

@@ -1,12 +1,15 @@
 """When personal data goes (DOMAIN §10 "People"): after the appeal window of a contest's
 published results, every entry that won nothing is purged (``submissions.services.retention``
-says what that deletes and keeps) and the contest is archived (``contests.phases``: from then
-on everything but reading is refused). Each run that changed something leaves one audit record
-per contest; running it again changes nothing.
+says what that deletes and keeps; here the full names printed on those entries' certificates
+go too — the verification page keeps the masked name) and the contest is archived
+(``contests.phases``: from then on everything but reading is refused). The window runs from the
+contest's first publication (a republication after appeals does not extend it), and the purge
+waits while any appeal of the contest is open. Each run that changed something leaves one audit
+record per contest; running it again changes nothing.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +17,8 @@ from django.utils import timezone
 from contests.enums import ContestStatus
 from contests.models import Contest
 from core.audit import audit_record
-from results.models import Publication
+from results.models import Certificate, Publication
+from results.selectors_after import appeal_window_closes_at, appeals_open_exist
 from submissions.services.retention import contest_personal_data_purge
 
 
@@ -25,6 +29,7 @@ class PurgeReport:
     files: int = 0
     members: int = 0
     children: int = 0
+    certificates: int = 0
 
 
 def contests_past_appeal_window(now: datetime) -> list[tuple[Contest, Publication]]:
@@ -32,8 +37,8 @@ def contests_past_appeal_window(now: datetime) -> list[tuple[Contest, Publicatio
     due = []
     publications = Publication.objects.live().select_related("contest", "allocation")
     for publication in publications:
-        window = timedelta(days=publication.contest.appeal_window_days)
-        if publication.published_at + window <= now:
+        closes = appeal_window_closes_at(publication.contest)
+        if closes is not None and closes <= now and not appeals_open_exist(publication.contest):
             due.append((publication.contest, publication))
     return due
 
@@ -52,6 +57,13 @@ def personal_data_purge(
             counts = contest_personal_data_purge(
                 contest=contest, keep=_winner_ids(publication), dry_run=dry_run
             )
+            certificates = Certificate.objects.filter(contest=contest).exclude(
+                entry_id__in=_winner_ids(publication)
+            )
+            certificates = certificates.exclude(recipient_name="")
+            counts["certificates"] = certificates.count()
+            if not dry_run:
+                certificates.update(recipient_name="", data={})
             if not dry_run and any(counts.values()):
                 audit_record(
                     actor=actor,
@@ -78,4 +90,5 @@ def personal_data_purge(
         report.files += counts["files"]
         report.members += counts["members"]
         report.children += counts["children"]
+        report.certificates += counts["certificates"]
     return report

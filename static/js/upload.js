@@ -49,9 +49,13 @@
         reader.readAsDataURL(file);
       } else { preview.hidden = true; }
     });
+    const occupied = (box.dataset.occupied || "").split(",").filter(Boolean);
     button.addEventListener("click", async () => {
       const file = input.files[0];
-      if (!file) { status.textContent = T.choose; return; }
+      status.classList.remove("field-error");
+      if (!file) { status.textContent = T.choose; status.classList.add("field-error"); input.focus(); return; }
+      // A slot that holds one file (the drawing, the proposal): ask before replacing it.
+      if (occupied.includes(slot.value) && !window.confirm(box.dataset.replace)) return;
       button.disabled = true; bar.hidden = false; bar.value = 0; status.textContent = T.asking;
       try {
         const type = file.type || (file.name.toLowerCase().endsWith(".heic") ? "image/heic" : "application/octet-stream");
@@ -63,14 +67,26 @@
         status.textContent = T.done;
         window.location.reload();
       } catch (e) {
+        // A refused file: no full bar beside the error, only the reason in words.
+        bar.value = 0; bar.hidden = true;
         status.textContent = T.failed + e.message;
         status.classList.add("field-error");
       } finally { button.disabled = false; }
     });
   }
+  // "Delete" is offered only where the server allows it; a refusal (say the deadline passed
+  // meanwhile) is said beside the button, not in an alert.
   document.querySelectorAll("[data-delete]").forEach((b) => b.addEventListener("click", async () => {
     const root = document.querySelector(".uploader");
+    if (!root || !window.confirm(b.dataset.confirmDelete)) return;
     try { await api(root.dataset.api + "files/" + b.dataset.delete + "/", { method: "DELETE" }); window.location.reload(); }
-    catch (e) { alert(e.message); }
+    catch (e) {
+      let note = b.nextElementSibling;
+      if (!note || !note.classList.contains("field-error")) {
+        note = document.createElement("p"); note.className = "field-error"; note.setAttribute("role", "alert");
+        b.after(note);
+      }
+      note.textContent = e.message;
+    }
   }));
 })();

@@ -122,15 +122,23 @@ def _validate_members(members: list[MemberInput] | None, errors: dict) -> list[M
 
 def division_for_birth_date(contest: Contest, birth_date: date) -> Division:
     """Track D age division from the birth year (DOMAIN §2); outside every division: refused."""
-    for division in contest.divisions.all():
-        if (
-            division.birth_year_min is not None
-            and division.birth_year_min <= birth_date.year <= division.birth_year_max
-        ):
+    divisions = [d for d in contest.divisions.all() if d.birth_year_min is not None]
+    for division in divisions:
+        if division.birth_year_min <= birth_date.year <= division.birth_year_max:
             return division
+    years = ", ".join(
+        f"{d.birth_year_min}–{d.birth_year_max} ({d.name})"
+        for d in sorted(divisions, key=lambda d: -d.birth_year_max)
+    )
     raise IneligibleAge(
         detail={
-            "birth_date": [_("Children born in %(year)d cannot enter.") % {"year": birth_date.year}]
+            "birth_date": [
+                _(
+                    "Children born in %(year)d cannot enter. This contest takes children "
+                    "born in %(years)s."
+                )
+                % {"year": birth_date.year, "years": years}
+            ]
         }
     )
 
@@ -347,7 +355,9 @@ def consent_withdraw(*, user, entry: Entry, kinds: list[str]) -> Entry:
     return entry
 
 
-def _missing(entry: Entry) -> dict:
+def entry_missing(entry: Entry) -> dict:
+    """What the entry still lacks before it can be submitted: ``{files, consents, abstract,
+    members}`` (codes for clients; the entry page's checklist says it in words)."""
     missing: dict = {}
     stored = set(entry.files.exclude(status=FileStatus.PENDING).values_list("slot", flat=True))
     required_file = (
@@ -410,7 +420,7 @@ def entry_submit(*, user, entry: Entry, now: datetime | None = None) -> Entry:
     entry_deadline_require(entry, Action.ENTRY_SUBMIT, now=now)
     if entry.status != EntryStatus.DRAFT:
         raise EntryLocked()
-    missing = _missing(entry)
+    missing = entry_missing(entry)
     if missing:
         raise IncompleteEntry(_missing_text(missing), detail=missing)
     if entry.contest.track == Track.DRAWING:

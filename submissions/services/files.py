@@ -344,3 +344,22 @@ def file_url(*, user, entry: Entry, file_id) -> tuple[str, int]:
         content_type=record.content_type,
     )
     return url, settings.SIGNED_URL_SECONDS
+
+
+def file_thumbnail_url(*, user, entry: Entry, file_id) -> tuple[str, int]:
+    """A short-lived signed URL of an image's thumbnail (≤ 400 px, re-encoded), for the entry
+    page of its owner and the contest's organizers (the caller has checked that the entry is
+    visible to the user). No thumbnail (not an image, or not made yet): NotFound."""
+    try:
+        record = entry.files.exclude(status=FileStatus.PENDING).get(pk=file_id)
+    except (EntryFile.DoesNotExist, ValueError, DjangoValidationError) as exc:
+        raise NotFound() from exc
+    if not record.thumbnail_key:
+        raise NotFound()
+    url = object_url(
+        key=record.thumbnail_key,
+        filename="thumbnail.jpg",
+        as_attachment=False,
+        content_type="image/jpeg",
+    )
+    return url, settings.SIGNED_URL_SECONDS

@@ -20,8 +20,9 @@ from tests.contests.conftest import phase_set
 pytestmark = pytest.mark.django_db
 
 # session, user, contest, organizer check; the phase's facts (5), the allocation, the winners'
-# entries with members, consents and files, the letters' entries with members, rankings
-PREVIEW_QUERIES = 21
+# entries with members, consents and files, the letters' entries with members, rankings; the
+# prize tiers (to list those without a winner, 해당작 없음)
+PREVIEW_QUERIES = 22
 # session, user, contest, organizer check, the page of entries (+ members, consents, files),
 # counts, divisions, the phase
 ENTRIES_QUERIES = 11

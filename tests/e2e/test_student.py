@@ -47,7 +47,26 @@ def test_student_team_enters_edits_and_withdraws(page):
     expect(page.get_by_role("heading", level=1)).to_have_text(ko("My entries"))
 
     # The team: details, a leader and two members.
-    page.locator("li.card", has_text="스마트시티").get_by_role("link", name=ko("New entry")).click()
+    page.locator("li.card", has_text="스마트시티").get_by_role(
+        "link", name=ko("Enter your team")
+    ).click()
+    # the heading and the button say the same thing; the leader's row comes from the account
+    expect(page.get_by_role("heading", level=1)).to_have_text(ko("Enter your team"))
+    expect(page.locator("#id_m0_email")).to_have_value("jimin@example.com")
+    expect(page.locator("#id_m0_name")).to_have_value("박지민")
+    # the required member fields are starred, department and phone too
+    for name in ("department", "phone"):
+        expect(page.locator(f"label[for=id_m0_{name}]")).to_contain_text("*")
+    # only the leader: the team-size rule is said, in words
+    page.locator("#id_team_name").fill("도시의 내일")
+    page.locator("#id_theme").select_option(index=1)
+    page.locator("#id_title").fill("AI 신호등")
+    page.get_by_role("button", name=re.compile(ko("Save and upload the proposal"))).click()
+    expect(page.locator(".error-summary")).to_contain_text("2~5명")
+    # the abstract counts its characters and is never cut
+    page.locator("#id_abstract").fill("가" * 1005)
+    expect(page.locator("#id_abstract-count")).to_contain_text("5자 넘었습니다")
+    assert len(page.locator("#id_abstract").input_value()) == 1005
     page.locator("#id_team_name").fill("도시의 내일")
     page.locator("#id_theme").select_option(index=1)
     page.locator("#id_title").fill("AI 신호등으로 줄이는 교차로 대기시간")
@@ -59,11 +78,12 @@ def test_student_team_enters_edits_and_withdraws(page):
             page.locator(f"#id_m{i}_{name}").fill(value)
     page.locator("#id_consent_privacy").check()
     page.locator("#id_consent_originality").check()
-    page.get_by_role("button", name=ko("Save")).click()
+    page.get_by_role("button", name=re.compile(ko("Save and upload the proposal"))).click()
     expect(page.locator(".messages")).to_contain_text(
-        ko("Saved as a draft. Now upload the file and submit.")
+        ko("Saved as a draft. Now upload the proposal, then submit.")
     )
-    expect(page.locator("dl.facts")).to_contain_text("이서연")
+    expect(page.locator(".todo")).to_contain_text("팀원 2명 확인")
+    expect(page.locator("section[aria-labelledby=members-h]")).to_contain_text("이서연")
 
     # The proposal PDF through the upload widget, with its progress bar.
     page.locator("#slot").select_option("proposal")
@@ -112,10 +132,17 @@ def test_student_team_enters_edits_and_withdraws(page):
     assert any(receipt.inner_text() in m.body for m in mail.outbox)
     shot(page, "student-receipt")
 
+    # My entries opens the team's entry instead of a form that would refuse a second one.
+    page.get_by_role("link", name=ko("My entries")).first.click()
+    card = page.locator("li.card", has_text="스마트시티")
+    expect(card.get_by_role("link", name=ko("Open your entry"))).to_be_visible()
+    expect(card.get_by_role("link", name=ko("Enter your team"))).to_have_count(0)
+    card.get_by_role("link", name=ko("Open your entry")).click()
+
     # Edit before the deadline.
     page.get_by_role("link", name=ko("Edit details")).click()
     page.locator("#id_title").fill("AI 신호등으로 줄이는 교차로 대기시간 (개정)")
-    page.get_by_role("button", name=ko("Save")).click()
+    page.get_by_role("button", name=ko("Save changes")).click()
     expect(page.locator(".messages")).to_contain_text(ko("Your changes are saved."))
     expect(page.get_by_role("heading", level=1)).to_contain_text("(개정)")
 

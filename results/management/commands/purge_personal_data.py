@@ -17,6 +17,7 @@ class Command(BaseCommand):
         verb = "would purge" if opts["dry_run"] else "purged"
         self.stdout.write(
             f"{verb} {report.entries} entries, {report.files} files, {report.members} team "
-            f"members, {report.children} children in {len(report.contests)} contests"
+            f"members, {report.children} children, {report.certificates} certificates' names in "
+            f"{len(report.contests)} contests"
             + (f": {', '.join(report.contests)}" if report.contests else "")
         )

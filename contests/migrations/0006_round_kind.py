@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contests', '0004_round_calibration_lambda'),
+        ('contests', '0005_criterion_description'),
     ]
 
     operations = [

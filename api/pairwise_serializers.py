@@ -4,7 +4,7 @@ an entry is its anonymous code, title, description and the judges' copy of its i
 from rest_framework import serializers
 
 
-class DecisionSerializer(serializers.Serializer):
+class PairDecisionSerializer(serializers.Serializer):
     winner = serializers.CharField(
         allow_null=True,
         required=False,

@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from api.pagination import Pagination
 from api.pairwise_serializers import (
-    DecisionSerializer,
+    PairDecisionSerializer,
     RecusePairSerializer,
     pair_page_body,
     scale_body,
@@ -60,9 +60,9 @@ class DecideView(APIView):
     """Decide a served pair: {winner: "left"|"right"} or {winner: null, skip: true}. The same
     decision again (a double tap) answers the same; a different one is 409 already_decided."""
 
-    @extend_schema(request=DecisionSerializer, responses={200: DECIDED_SHAPE})
+    @extend_schema(request=PairDecisionSerializer, responses={200: DECIDED_SHAPE})
     def post(self, request, comparison_id):
-        payload = DecisionSerializer(data=request.data)
+        payload = PairDecisionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         c = comparison_decide(
             user=request.user, comparison_id=comparison_id, **payload.validated_data

@@ -64,6 +64,7 @@ class RoundSerializer(serializers.Serializer):
     name = serializers.CharField()
     order = serializers.IntegerField()
     judges_per_entry = serializers.IntegerField(allow_null=True)
+    kind = serializers.CharField(help_text='"rubric" or "pairwise" (comparative judgement)')
     method = serializers.CharField()
     calibration_lambda = serializers.FloatField(
         help_text="calibrated method: how strongly judges' offsets are shrunk towards 0"

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import accounts, after, audit, contests, entries, judging, results
+from api.views import accounts, after, audit, contests, entries, judging, pairwise, results
 from api.views.jobs import JobView
 
 urlpatterns = [
@@ -84,6 +84,26 @@ urlpatterns = [
         "judging/assignments/<id:assignment_id>/scorecard/",
         judging.ScorecardView.as_view(),
         name="api-judge-scorecard",
+    ),
+    path(
+        "judging/rounds/<id:pairwise_round_id>/pair/",
+        pairwise.PairView.as_view(),
+        name="api-judge-pair",
+    ),
+    path(
+        "judging/comparisons/<id:comparison_id>/",
+        pairwise.DecideView.as_view(),
+        name="api-comparison-decide",
+    ),
+    path(
+        "judging/comparisons/<id:comparison_id>/recuse/",
+        pairwise.RecusePairView.as_view(),
+        name="api-comparison-recuse",
+    ),
+    path(
+        "rounds/<id:pairwise_round_id>/scale/",
+        pairwise.ScaleView.as_view(),
+        name="api-round-scale",
     ),
     path(
         "scorecards/<id:scorecard_id>/unlock/",

@@ -36,6 +36,7 @@ BENCHES = [
     "bench.bench_intervals",
     "bench.bench_ranking_load",
     "bench.bench_pairwise",
+    "bench.bench_pairwise_load",
     "bench.bench_http",
     "bench.bench_cpu",
     "bench.bench_surge",

@@ -349,7 +349,7 @@ class RoundInline(ScopedChoices, admin.TabularInline):
     form = RoundForm
     formset = PhaseGuardedFormSet
     extra = 0
-    fields = ["order", "code", "name_ko", "judges_per_entry", "method", "weight"]
+    fields = ["order", "code", "name_ko", "judges_per_entry", "kind", "method", "weight"]
     show_change_link = True  # criteria are edited on the round's own page
 
 
@@ -403,8 +403,8 @@ class ContestAdmin(OrganizerScopedAdmin):
 @admin.register(Round)
 class RoundAdmin(PhaseGuardedAdmin, OrganizerScopedAdmin):
     form = RoundForm
-    list_display = ["__str__", "contest", "order", "judges_per_entry", "method", "weight"]
-    list_filter = [("contest", admin.RelatedOnlyFieldListFilter), "method"]
+    list_display = ["__str__", "contest", "order", "kind", "judges_per_entry", "method", "weight"]
+    list_filter = [("contest", admin.RelatedOnlyFieldListFilter), "kind", "method"]
     inlines = [CriterionInline]
 
 

@@ -11,9 +11,9 @@ when those exist:
 * the **deadline** changes until it passes (to a time still ahead); after it, an entrant's own
   extension is the way (``submissions_open``/``submissions_closed`` stay the calendar's);
 * the **structure** entries and scorecards stand on — divisions (code, birth years), rounds
-  (added or removed, code, judges per entry) and criteria (added or removed, code, points) —
-  changes until the deadline; names, descriptions, order, ranking settings and judging windows
-  stay editable;
+  (added or removed, code, judges per entry, kind of judging) and criteria (added or removed,
+  code, points) — changes until the deadline; names, descriptions, order, ranking settings
+  and judging windows stay editable;
 * nothing changes while the results are published (unpublish first) or once archived.
 """
 
@@ -33,7 +33,8 @@ from core.errors import ValidationFailed
 # The fields entries and scorecards stand on, per model: fixed from the deadline on.
 STRUCTURE: dict[type[Model], frozenset[str]] = {
     Division: frozenset({"contest", "code", "birth_year_min", "birth_year_max"}),
-    Round: frozenset({"contest", "code", "order", "judges_per_entry"}),
+    # a round's kind: scorecards or comparisons stand on it
+    Round: frozenset({"contest", "code", "order", "judges_per_entry", "kind"}),
     Criterion: frozenset({"round", "code", "max_points"}),
     PrizeTier: frozenset(),
     Contest: frozenset(),

@@ -3,7 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 from contests.methods import Method
 
-__all__ = ["METHOD_CHOICES", "METHOD_LABELS", "ContestStatus", "Method", "PrizeKind", "Track"]
+__all__ = [
+    "METHOD_CHOICES",
+    "METHOD_LABELS",
+    "ContestStatus",
+    "Method",
+    "PrizeKind",
+    "RoundKind",
+    "Track",
+]
 
 
 class Track(models.TextChoices):
@@ -36,3 +44,11 @@ METHOD_CHOICES = [(m.value, METHOD_LABELS[m]) for m in Method]
 class PrizeKind(models.TextChoices):
     PRIZE = "prize", _("Prize money (taxed)")
     GRANT = "grant", _("Demonstration grant (not withheld)")
+
+
+class RoundKind(models.TextChoices):
+    """How a round's judges judge: a rubric scorecard per entry, or comparative judgement
+    (two entries side by side, "which is better?"; DOMAIN §5)."""
+
+    RUBRIC = "rubric", _("Rubric scorecards")
+    PAIRWISE = "pairwise", _("Comparative judgement (pairs)")

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from contests.budget import tier_total
-from contests.enums import METHOD_CHOICES, ContestStatus, Method, PrizeKind, Track
+from contests.enums import METHOD_CHOICES, ContestStatus, Method, PrizeKind, RoundKind, Track
 
 
 class Bilingual(models.Model):
@@ -167,6 +167,17 @@ class Round(Bilingual):
     )
     code = models.SlugField(_("code"), max_length=40)
     order = models.PositiveSmallIntegerField(_("order"), default=1)
+    kind = models.CharField(
+        _("kind of judging"),
+        max_length=16,
+        choices=RoundKind.choices,
+        default=RoundKind.RUBRIC,
+        help_text=_(
+            "Rubric: each judge scores the entries assigned to them. Comparative judgement: "
+            "the judges of the panel pick the better of two entries, pair after pair, and a "
+            "Bradley–Terry scale gives the round's scores (suited to drawings)."
+        ),
+    )
     judges_per_entry = models.PositiveSmallIntegerField(
         _("judges per entry"),
         null=True,
@@ -240,6 +251,7 @@ class Round(Bilingual):
             models.CheckConstraint(
                 condition=Q(calibration_lambda__gte=0), name="round_calibration_lambda_range"
             ),
+            models.CheckConstraint(condition=Q(kind__in=RoundKind.values), name="round_kind_valid"),
         ]
 
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from contests.enums import ContestStatus
+from contests.enums import ContestStatus, RoundKind
 from contests.errors import (
     AllocationNotApproved,
     ContestArchived,
@@ -159,8 +159,12 @@ class RoundState:
 
     @property
     def complete(self) -> bool:
-        """Every scorecard in (or ranked without some, with the reason recorded)."""
+        """Every scorecard in (or ranked without some, with the reason recorded). A round
+        judged in pairs has no scorecards: it is complete once ranked from its scale (the
+        ranking records whether the stopping rule was met, and its pages say so)."""
         f = self.facts
+        if self.round.kind == RoundKind.PAIRWISE:
+            return f.ranked
         return f.assigned > 0 and (f.outstanding_total == 0 or bool(f.override_reason))
 
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from contests.enums import ContestStatus, Method, PrizeKind, Track
+from contests.enums import ContestStatus, Method, PrizeKind, RoundKind, Track
 from contests.models import Contest, Criterion, Division, PrizeTier, Round
 from contests.services import rubric_validate, tiers_validate
 
@@ -146,6 +146,7 @@ class RoundSpec:
     opens: datetime
     closes: datetime
     rubric: list[tuple[str, str, str, int]]
+    kind: str = RoundKind.RUBRIC  # the seeded default: re-seeding resets a round to it
 
 
 S_ROUNDS = [
@@ -255,6 +256,7 @@ def _rounds(contest: Contest, specs: list[RoundSpec], shift: timedelta) -> None:
                 name_ko=spec.name_ko,
                 name_en=spec.name_en,
                 order=spec.order,
+                kind=spec.kind,
                 judges_per_entry=spec.k,
                 method=spec.method,
                 tie_break=list(spec.tie_break),

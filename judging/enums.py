@@ -17,3 +17,17 @@ class UnlockRequestStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for the organizer")
     GRANTED = "granted", _("Unlocked")
     DECLINED = "declined", _("Declined")
+
+
+class ComparisonOutcome(models.TextChoices):
+    """What became of a pair served to a judge in a comparative-judgement round."""
+
+    PENDING = "pending", _("Waiting for a decision")
+    LEFT = "left", _("Left drawing preferred")
+    RIGHT = "right", _("Right drawing preferred")
+    SKIP = "skip", _("Undecided (skipped)")
+    RECUSED = "recused", _("Recused: conflict of interest")
+    VOID = "void", _("Withdrawn from judging")
+
+
+DECIDED = (ComparisonOutcome.LEFT, ComparisonOutcome.RIGHT)  # the decisions the scale uses

@@ -16,3 +16,20 @@ class ScorecardLocked(Conflict):
 class EditConflict(Conflict):
     code = "edit_conflict"
     default_message = _("The scorecard was changed elsewhere. Reload it and try again.")
+
+
+class NotPairwise(ValidationFailed):
+    code = "not_pairwise"
+    default_message = _("This round is not judged in pairs.")
+
+
+class AlreadyDecided(Conflict):
+    code = "already_decided"
+    default_message = _("This pair has already been decided.")
+
+
+class PairWithdrawn(Conflict):
+    code = "pair_withdrawn"
+    default_message = _(
+        "One of these entries is no longer being judged. The next pair is ready instead."
+    )

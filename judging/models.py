@@ -1,13 +1,16 @@
-"""Panels, conflicts, assignments and scorecards. The database holds the invariants:
-one scorecard per judge, entry and round; 0 ≤ points ≤ max; one assignment per pair."""
+"""Panels, conflicts, assignments, scorecards, unlock requests and comparisons. The database
+holds the invariants: one scorecard per judge, entry and round; 0 ≤ points ≤ max; one
+assignment per pair; one pending unlock request per scorecard; a judge is served the same two
+entries at most once, never an entry with itself."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Greatest, Least
 from django.utils.translation import gettext_lazy as _
 
 from contests.models import Contest, Criterion, Round
-from judging.enums import ConflictKind, ScorecardStatus, UnlockRequestStatus
+from judging.enums import ComparisonOutcome, ConflictKind, ScorecardStatus, UnlockRequestStatus
 from submissions.models import Entry
 
 
@@ -202,3 +205,59 @@ class UnlockRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scorecard_id}: {self.status}"
+
+
+class Comparison(models.Model):
+    """A pair of a comparative-judgement round served to one judge, and what they made of it.
+
+    The row is written when the pair is served (so the pairing counts it at once and a reload
+    shows the same pair), then decided once: the left or the right drawing, skipped (판단
+    보류), recused, or void (an entry left judging meanwhile). Its id is the decision's
+    idempotency key: deciding it again the same way changes nothing. The database refuses an
+    entry paired with itself and a judge served the same two entries twice, in either order.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="comparisons")
+    judge = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comparisons"
+    )
+    left = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="+")
+    right = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="+")
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=8,
+        choices=ComparisonOutcome.choices,
+        default=ComparisonOutcome.PENDING,
+    )
+    served_at = models.DateTimeField(_("served at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("comparison")
+        verbose_name_plural = _("comparisons")
+        indexes = [
+            models.Index(fields=["round", "judge", "outcome"], name="comparison_judge_open"),
+            models.Index(fields=["round", "outcome"], name="comparison_round_outcome"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(left=F("right")), name="comparison_entries_differ"),
+            models.UniqueConstraint(
+                F("round"),
+                F("judge"),
+                Least("left", "right"),
+                Greatest("left", "right"),
+                name="comparison_pair_once_per_judge",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome=ComparisonOutcome.PENDING, decided_at__isnull=True)
+                | (~Q(outcome=ComparisonOutcome.PENDING) & Q(decided_at__isnull=False)),
+                name="comparison_decided_at_when_decided",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=ComparisonOutcome.values),
+                name="comparison_outcome_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.judge_id}: {self.left_id} | {self.right_id} → {self.outcome}"

@@ -43,8 +43,8 @@ minimum of 10 binds first) with SSR 0.88, while the squared correlation of θ̂ 
 is 0.77 (random pairs, same count: SSR 0.68, r² 0.72 — adaptive pairs do help, SSR just
 overstates it). ``explore=0.5``: 543 decisions, SSR 0.82, r² 0.77. ``explore=1`` (random
 partners, coverage-first focal): 798 decisions, SSR 0.80, r² 0.81. So with ``explore=0`` an
-SSR of 0.8 is optimistic; the default follows the brief (adaptive); the trade-off is the
-organizer's.
+SSR of 0.8 is optimistic. This engine's default stays adaptive; the product serves pairs with
+``explore=1`` (``judging.services.pairing.EXPLORE``), chosen by ``bench/sim_pairwise.py``.
 
 A round is complete (:func:`round_complete`) when SSR ≥ ``ssr_target`` (0.8) and every entry
 has at least its minimum number of comparisons (decided ones: pass the fit's counts).

@@ -79,7 +79,16 @@ def _t(model) -> str:
 
 
 # What the phase rule reads of the round and its contest (``contests.phases.phase_require``).
-_ROUND = ("id", "code", "name_ko", "name_en", "order", "judging_opens_at", "judging_closes_at")
+_ROUND = (
+    "id",
+    "code",
+    "name_ko",
+    "name_en",
+    "order",
+    "kind",
+    "judging_opens_at",
+    "judging_closes_at",
+)
 _CONTEST = ("id", "status", "opens_at", "closes_at", "appeal_window_days")
 
 

@@ -249,6 +249,12 @@ def _missing(snapshot: RankingSnapshot) -> str:
             "The scorecards of a weighted round changed after its ranking: rank it again, then "
             "compute the final ranking again, to see how sure the order is."
         )
+    if meta.get("unavailable") == "pairwise":
+        return _(
+            "A weighted round is judged in pairs: the final ranking's intervals resample "
+            "scorecards, so it has none. Each pairwise round's own ranking shows rank intervals "
+            "from its scale."
+        )
     return _("This ranking was stored without rank intervals. Compute it again to see them.")
 
 

@@ -14,9 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from contests.enums import RoundKind
 from contests.models import Contest, Round
 from contests.phases import Phase, PhaseState, RoundState, Window, kst, outstanding_text
-from judging.models import Assignment
+from judging.models import Assignment, PanelMember
+from judging.scale import latest_scale, stopping_text
 from judging.selectors import round_entries
 from results.models import Allocation, Publication
 from results.season import SeasonFacts, contest_season, season_facts
@@ -154,7 +156,57 @@ def _screening_step(counts: dict, urls, deadline_passed: bool) -> Step:
     return step
 
 
+def _panel_step(rnd: Round, state: PhaseState, prev_done: bool) -> Step:
+    """A round judged in pairs assigns nothing: its panel as a whole compares the entries."""
+    step = Step(f"assign-{rnd.pk}", _("%(round)s: panel") % {"round": rnd.name}, round=rnd)
+    url = reverse("organizer-round", args=[rnd.contest.slug, rnd.pk])
+    judges = PanelMember.objects.filter(round=rnd).count()
+    step.done.append(
+        _("Judged in pairs (comparative judgement): no assignment per entry is needed.")
+    )
+    if judges:
+        step.done.append(
+            ngettext("%(n)d judge on the panel", "%(n)d judges on the panel", judges)
+            % {"n": judges}
+        )
+    if not state.deadline_passed:
+        step.state = LATER
+        return step
+    if not judges:
+        step.state = CURRENT if prev_done else LATER
+        step.missing.append(_("No judge on the panel yet."))
+        step.actions.append(StepAction(_("Panel and assignment"), url, primary=True))
+        return step
+    step.state = DONE
+    return step
+
+
+def _pairs_step(rnd: Round, rs: RoundState, prev_done: bool) -> Step:
+    """Comparative judgement: the stopping rule in words (from the last fit, no refit here)
+    and the page with SSR, comparisons per entry and the judges' infit."""
+    step = Step(f"judge-{rnd.pk}", _("%(round)s: judging") % {"round": rnd.name}, round=rnd)
+    url = reverse("organizer-scale", args=[rnd.contest.slug, rnd.pk])
+    if rnd.judging_opens_at or rnd.judging_closes_at:
+        step.done.append(
+            _("Judging window: %(opens)s – %(closes)s (KST)")
+            % {"opens": kst(rnd.judging_opens_at), "closes": kst(rnd.judging_closes_at)}
+        )
+    scale = latest_scale(rnd)
+    if scale is not None:
+        (step.done if scale.complete else step.missing).append(stopping_text(scale))
+    if rs.facts.ranked or (scale is not None and scale.complete):
+        step.state = DONE
+    else:
+        step.state = (WAITING if rs.window == Window.BEFORE else CURRENT) if prev_done else LATER
+    step.actions.append(
+        StepAction(_("Reliability and the scale"), url, primary=step.state == CURRENT)
+    )
+    return step
+
+
 def _assignment_step(rnd: Round, rs: RoundState, state: PhaseState, prev_done: bool) -> Step:
+    if rnd.kind == RoundKind.PAIRWISE:
+        return _panel_step(rnd, state, prev_done)
     title = _("%(round)s: assignment") % {"round": rnd.name}
     step = Step(f"assign-{rnd.pk}", title, round=rnd)
     url = reverse("organizer-round", args=[rnd.contest.slug, rnd.pk])
@@ -193,6 +245,8 @@ def _assignment_step(rnd: Round, rs: RoundState, state: PhaseState, prev_done: b
 
 
 def _judging_step(rnd: Round, rs: RoundState, facts: SeasonFacts, prev_done: bool) -> Step:
+    if rnd.kind == RoundKind.PAIRWISE:
+        return _pairs_step(rnd, rs, prev_done)
     step = Step(f"judge-{rnd.pk}", _("%(round)s: judging") % {"round": rnd.name}, round=rnd)
     url = reverse("organizer-round", args=[rnd.contest.slug, rnd.pk])
     owed = facts.owed.get(rnd.pk, [])
@@ -262,7 +316,8 @@ def _ranking_step(rnd: Round, rs: RoundState, last: bool, urls, prev_done: bool)
     if finished:
         step.state = DONE
         return step
-    step.state = CURRENT if prev_done and rs.facts.assigned else LATER
+    judged = rs.facts.assigned or rnd.kind == RoundKind.PAIRWISE  # pairs: the panel judges
+    step.state = CURRENT if prev_done and judged else LATER
     if not rs.facts.ranked:
         step.missing.append(_("The round is not ranked yet."))
         step.actions.append(StepAction(_("Rank the round"), anchor, primary=True))

@@ -1,8 +1,13 @@
 from django.urls import include, path
 
-from results import views
+from results import pairwise_views, views
 
 urlpatterns = [
+    path(
+        "contests/<slug:slug>/manage/rounds/<id:pairwise_round_id>/scale/",
+        pairwise_views.organizer_scale,
+        name="organizer-scale",
+    ),
     # the contest's own page for its organizers: the season's checklist and the dashboard
     path("contests/<slug:slug>/manage/", views.organizer_contest, name="organizer-contest"),
     path("contests/<slug:slug>/results/", views.public_results, name="contest-results"),

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contests.enums import RoundKind
 from contests.models import Contest, Round
 from contests.permissions import organizer_required
 from contests.phases import Action, phase_allows, phase_require
@@ -89,7 +90,10 @@ def judges_assign(*, user, round: Round, seed: int = 0) -> AssignmentSummary:
     """The organizer's run of the assignment: first it applies the conflicts declared since
     the last run (the now-conflicted pairs without a submitted scorecard are released, see
     ``judging.services.panel.conflict_declare``), then it assigns judges to every entry of the
-    round that lacks them, keeping every other pair."""
+    round that lacks them, keeping every other pair.
+
+    A pairwise round's entries belong to its panel as a whole: nothing is assigned (judges are
+    served pairs as they go); round 1's entries move into judging all the same."""
     rnd = Round.objects.select_for_update().select_related("contest").get(pk=round.pk)
     organizer_required(user, rnd.contest)
     phase_require(rnd.contest, Action.ASSIGN, round=rnd)
@@ -124,7 +128,9 @@ def _assign(actor, rnd: Round, seed: int, *, apply_declarations: bool) -> Assign
             _("The round has no entries or no judges on its panel yet."),
             detail={"entries": [], "entries_count": len(entries), "panel_count": len(panel)},
         )
-    if rnd.judges_per_entry is None:
+    if rnd.kind == RoundKind.PAIRWISE:  # the panel as a whole compares the entries in pairs
+        result = _Pairs([], 0.0, 0, 0)  # (judging.services.comparisons): nothing to assign
+    elif rnd.judges_per_entry is None:
         result = _whole_panel(entries, panel, conflicts, affinity)
     else:
         result = _solve(entries, panel, k, conflicts, affinity, fixed, seed)
@@ -142,9 +148,11 @@ def _assign(actor, rnd: Round, seed: int, *, apply_declarations: bool) -> Assign
     ]
     Assignment.objects.bulk_create(new, batch_size=5000)
     if rnd.order == 1:  # the entries now assigned are being judged (never before the deadline)
-        assigned = Assignment.objects.filter(round=rnd, recused_at__isnull=True)
+        assigned = Assignment.objects.filter(round=rnd, recused_at__isnull=True).values("entry_id")
+        if rnd.kind == RoundKind.PAIRWISE:  # every entry of the round goes to the whole panel
+            assigned = [e.pk for e in entries]
         Entry.objects.filter(
-            pk__in=assigned.values("entry_id"),
+            pk__in=assigned,
             status__in=(EntryStatus.SUBMITTED, EntryStatus.ELIGIBLE),
         ).update(status=EntryStatus.IN_JUDGING)
     summary = AssignmentSummary(

@@ -1,6 +1,7 @@
 """Judge and organizer pages of judging. Thin: parse → one service or selector → render."""
 
 from judging.views.judge import (
+    grant_response,
     judge_assignment,
     judge_file,
     judge_queue,
@@ -10,6 +11,7 @@ from judging.views.judge import (
 from judging.views.organizer import organizer_round
 
 __all__ = [
+    "grant_response",
     "judge_assignment",
     "judge_file",
     "judge_queue",

@@ -18,6 +18,7 @@ from core.storage.endpoint import object_response
 from core.storage.objectstore import StorageUnavailable, object_url, storage_is_s3
 from judging.enums import ScorecardStatus
 from judging.models import Assignment
+from judging.pair_selectors import judge_pairwise_rounds
 from judging.permissions import is_judge
 from judging.selectors import (
     JUDGE_REDIRECT_SECONDS,
@@ -92,6 +93,7 @@ def judge_queue(request):
             "next": _next_open(queue),
             "unlocked": judge_unlock_news(request.user),
             "declined": judge_declined_requests(request.user),
+            "pairwise": judge_pairwise_rounds(request.user),
         },
     )
 
@@ -274,7 +276,11 @@ def judge_file(request, token):
     """A judge's link to a copy of an entry's file, re-checked now (``judge_file_grant``):
     served from here in filesystem mode, or a redirect to a presigned URL of at most
     ``JUDGE_REDIRECT_SECONDS`` in S3 mode (app servers never relay bytes there)."""
-    grant = judge_file_grant(token)
+    return grant_response(judge_file_grant(token))
+
+
+def grant_response(grant) -> HttpResponse:
+    """Serve what a judge's link grants (a ``JudgeFileGrant``, checked already)."""
     if storage_is_s3():
         response = redirect(
             object_url(

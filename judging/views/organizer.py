@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from contests.enums import RoundKind
 from contests.phases import contest_phase, round_window
 from contests.selectors import contest_managed_get, contest_round_get
 from core.errors import DomainError, NotFound, ValidationFailed
@@ -82,6 +83,11 @@ def _assign(request, rnd) -> str | Job:
     s = assignment_start(user=request.user, round=rnd, seed=seed)
     if isinstance(s, Job):
         return s
+    if rnd.kind == RoundKind.PAIRWISE:
+        return _(
+            "This round is judged in pairs: every judge of the panel compares its entries, so "
+            "there is nothing to assign. Its entries are now in judging."
+        )
     done = _(
         "Assignment done: %(assigned)d new, %(total)d in all, %(min)d–%(max)d entries per "
         "judge, total expertise affinity %(affinity)s."

@@ -14,6 +14,7 @@ from django.db.models import CharField, FloatField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
+from contests.enums import RoundKind
 from contests.models import Contest, Round
 from contests.permissions import organizer_required
 from contests.phases import Action, RoundFacts
@@ -27,6 +28,7 @@ from judging.selectors import round_is_large
 from results import ranking as engine
 from results.final_intervals import WeightedRound
 from results.models import RankingSnapshot
+from results.pairwise_ranking import pairwise_method_check, pairwise_ranking_compute
 from results.season import season_require
 from results.services import certainty
 from submissions.enums import EntryStatus
@@ -162,7 +164,10 @@ def ranking_start(
     rnd = Round.objects.select_related("contest").get(pk=round.pk)
     organizer_required(user, rnd.contest)
     season_require(rnd.contest, Action.RANK, round=rnd, override_reason=override_reason)
-    _settings(rnd, method)
+    if rnd.kind == RoundKind.PAIRWISE:
+        pairwise_method_check(rnd, method)
+    else:
+        _settings(rnd, method)
     if round_is_large(rnd):
         return job_start(
             "results.tasks.round_rank",
@@ -200,6 +205,9 @@ def ranking_compute(
     rnd = Round.objects.select_related("contest").get(pk=round.pk)
     organizer_required(user, rnd.contest)
     state = season_require(rnd.contest, Action.RANK, round=rnd, override_reason=override_reason)
+    if rnd.kind == RoundKind.PAIRWISE:  # ranked from its Bradley–Terry scale
+        pairwise_method_check(rnd, method)
+        return pairwise_ranking_compute(user=user, round=rnd)
     override = _override(state.round_state(rnd).facts, override_reason)
     frame = scores_frame(rnd)
     if frame.empty:
@@ -359,20 +367,27 @@ def final_ranking_compute(*, user, contest: Contest) -> RankingSnapshot:
         pd.DataFrame(
             {c: {r["entry_id"]: r.get(f"mean_{c}") for r in final_rows} for c in last.tie_break}
         )
-        if last.tie_break
+        if last.tie_break and last.kind != RoundKind.PAIRWISE  # a scale has no criteria
         else None
     )
     divisions = {r["entry_id"]: r["division"] for r in final_rows} if last.per_division else None
     try:
         result = engine.combine_rounds(scores, weights, divisions=divisions, tie_break=tie)
-        ranked = certainty.final_certainty(  # rank intervals, P(tier), contested boundaries
-            contest=contest,
-            final=result,
-            per_division=last.per_division,
-            rounds=lambda: [
-                _weighted_round(r, snapshots[r.code], weights[r.code]) for r in weighted
-            ],
-        )
+        if any(r.kind == RoundKind.PAIRWISE for r in weighted):
+            # the final intervals resample judges' scorecards; a round judged in pairs has none
+            # (its own ranking carries rank intervals from its scale's standard errors)
+            ranked = certainty.Certain(
+                result, result.rows, [], {"n_resamples": 0, "unavailable": "pairwise"}
+            )
+        else:
+            ranked = certainty.final_certainty(  # rank intervals, P(tier), contested boundaries
+                contest=contest,
+                final=result,
+                per_division=last.per_division,
+                rounds=lambda: [
+                    _weighted_round(r, snapshots[r.code], weights[r.code]) for r in weighted
+                ],
+            )
     except engine.RankingRefused as exc:
         raise _refused(exc) from exc
     snapshot = RankingSnapshot.objects.create(

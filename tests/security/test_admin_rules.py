@@ -142,6 +142,7 @@ def _round_data(smart, **fields) -> dict:
         "code": "r3",
         "name_ko": "3차",
         "order": 3,
+        "kind": "rubric",
         "method": "mean",
         "calibration_lambda": "3",
         "weight": "0",

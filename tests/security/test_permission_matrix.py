@@ -21,6 +21,7 @@ import copy
 import os
 import re
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
@@ -29,15 +30,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.enums import Role
 from accounts.services import organizer_group
+from contests.enums import RoundKind
+from contests.models import Round
 from core.models import Job
 from judging.enums import ConflictKind
 from judging.models import Assignment, Conflict, PanelMember
 from judging.services.assignment import judges_assign
+from judging.services.comparisons import pair_next
 from judging.services.scoring import scorecard_save
 from submissions.models import Entry, EntryFile
 from tests.factories import contest_make, demo_world_make, judging_open, user_make
@@ -133,9 +138,22 @@ EXPECTED: dict[tuple[str, str], str] = {
     # asking for an unlock: the judge's own submitted card; no reason → the field error (200)
     ("judge-unlock-request", "GET"): "302 302 302 302 302 302 302 302 302 302",
     ("judge-unlock-request", "POST"): "404 404 200 404 404 404 404 404 404 302",
+    # comparative judgement: the pair page of a pairwise round is for its panel's judges; a
+    # served pair is decided (or recused from) by the judge it was served to only
+    ("judge-pair", "GET"): "404 404 200 404 200 404 404 404 404 302",
+    ("judge-pair", "POST"): "405 405 405 405 405 405 405 405 405 302",
+    ("judge-pair-decide", "GET"): "405 405 405 405 405 405 405 405 405 302",
+    ("judge-pair-decide", "POST"): "404 404 302 404 404 404 404 404 404 302",
+    ("judge-pair-recuse", "GET"): "405 405 405 405 405 405 405 405 405 302",
+    ("judge-pair-recuse", "POST"): "404 404 302 404 404 404 404 404 404 302",
+    ("organizer-scale", "GET"): "200 404 404 404 404 404 404 404 404 302",
+    ("organizer-scale", "POST"): "405 405 405 405 405 405 405 405 405 302",
     # a judge's link to a copy: signed, re-checked when followed (a forged token here)
     ("judge-file", "GET"): "404 404 404 404 404 404 404 404 404 404",
     ("judge-file", "POST"): "404 404 404 404 404 404 404 404 404 404",
+    # a pair's image link: signed, re-checked when followed (a forged token here)
+    ("judge-pair-image", "GET"): "404 404 404 404 404 404 404 404 404 404",
+    ("judge-pair-image", "POST"): "405 405 405 405 405 405 405 405 405 405",
     ("organizer-contest", "GET"): "200 404 404 404 404 404 404 404 404 302",
     ("organizer-contest", "POST"): "200 404 404 404 404 404 404 404 404 302",
     ("organizer-round", "GET"): "200 404 404 404 404 404 404 404 404 302",
@@ -208,6 +226,10 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("api-judge-recuse", "POST"): "404 404 409 404 404 404 404 404 404 401",
     ("api-judge-scorecard", "PUT"): "404 404 409 404 404 404 404 404 404 401",
     ("api-scorecard-unlock", "POST"): "200 404 404 404 404 404 404 404 404 401",
+    ("api-judge-pair", "GET"): "404 404 200 404 200 404 404 404 404 401",
+    ("api-comparison-decide", "POST"): "404 404 200 404 404 404 404 404 404 401",
+    ("api-comparison-recuse", "POST"): "404 404 200 404 404 404 404 404 404 401",
+    ("api-round-scale", "GET"): "200 404 404 404 404 404 404 404 404 401",
     ("api-round-assignment", "POST"): "200 404 404 404 404 404 404 404 404 401",
     ("api-round-progress", "GET"): "200 404 404 404 404 404 404 404 404 401",
     ("api-round-panel", "POST"): "400 404 404 404 404 404 404 404 404 401",
@@ -387,6 +409,25 @@ def build_world() -> dict:
     job = Job.objects.create(
         name="submissions.tasks.derivatives_make", started_by=entry.owner, contest=drawing
     )
+    # A round judged in pairs (comparative judgement): the two other drawings, advanced, on a
+    # panel of the judge and judge_conflict; one pair already served to the judge.
+    now = timezone.now()
+    pairs = Round.objects.create(
+        contest=drawing,
+        code="pairs",
+        name_ko="비교 심사",
+        order=3,
+        kind=RoundKind.PAIRWISE,
+        weight=0,
+        judging_opens_at=now - timedelta(hours=1),
+        judging_closes_at=now + timedelta(days=1),
+    )
+    Entry.objects.filter(contest=drawing, status="in_judging").exclude(pk=entry.pk).update(
+        status="advanced"
+    )
+    for j in (judge, judge_conflict):
+        PanelMember.objects.create(round=pairs, judge=j)
+    comparison = pair_next(user=judge, round=pairs)[0]
     kwargs = {
         "slug": drawing.slug,
         "entry_id": str(entry.pk),
@@ -401,6 +442,8 @@ def build_world() -> dict:
         "name": "rankings",
         "fmt": "csv",
         "job_id": str(job.pk),
+        "pairwise_round_id": str(pairs.pk),
+        "comparison_id": str(comparison.pk),
         "serial": "WSCE21-C-7KQ2-M9XH-4T0",  # well-formed, never issued
         "appeal_id": "1",
         "member_id": str(proposal.members.order_by("pk").first().pk),
@@ -443,6 +486,8 @@ BODIES = {
     "api-entry-extension": {"until": "2031-01-01T00:00:00+09:00", "reason": "서버 장애"},
     "api-scorecard-unlock": {"reason": "입력 오류"},
     "api-unpublish": {"reason": "정정"},
+    "api-comparison-decide": {"winner": "left"},
+    "api-comparison-recuse": {"side": "left", "reason": "아는 아이"},
 }
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from contests.seed import wsce2021_seed
 from demo.entries import demo_entries_seed
 from demo.judging import demo_judging_contest, demo_judging_seed
+from demo.pairwise import demo_pairwise_decisions, demo_pairwise_round
 from demo.users import demo_users_seed
 
 
@@ -33,7 +34,10 @@ class Command(BaseCommand):
             help="demo team entries (Track S), with generated proposal PDFs",
         )
         parser.add_argument(
-            "--drawings", type=int, default=6, help="demo drawings (Track D), with generated images"
+            "--drawings",
+            type=int,
+            default=None,
+            help="demo drawings (Track D), with generated images (6; 24 with --pairwise)",
         )
         parser.add_argument(
             "--judges",
@@ -44,11 +48,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="allow --demo outside DEBUG (never on a real site)"
         )
+        parser.add_argument(
+            "--pairwise",
+            action="store_true",
+            help="with --demo: Track D 예선 judged in pairs (comparative judgement), judging open "
+            "now, with demo decisions",
+        )
 
     def handle(self, *args, **opts):
         demo = opts["demo"]
         if demo and not settings.DEBUG and not opts["force"]:
             raise CommandError("--demo creates known passwords; it runs only with DJANGO_DEBUG=1.")
+        if opts["pairwise"] and not demo:
+            raise CommandError("--pairwise is a demo option: use it with --demo.")
+        drawings = opts["drawings"]
+        if drawings is None:
+            drawings = 24 if opts["pairwise"] else 6
         now = timezone.now()
         contests = wsce2021_seed(demo_now=now if demo else None)
         if demo:
@@ -68,21 +83,34 @@ class Command(BaseCommand):
                     smart=contests[0],
                     drawing=contests[1],
                     proposals=opts["proposals"],
-                    drawings=opts["drawings"],
+                    drawings=opts["drawings"] or 6,
                     password=opts["password"],
                 )
             if any(made):
                 self.stdout.write(f"demo entries: {made[0]} proposals, {made[1]} drawings")
+            # the demo contest being judged is Track D's configuration: with --pairwise its
+            # 예선 is judged in pairs (the real Track D takes entries in the demo, and nothing
+            # is judged while a contest takes entries)
+            prelim = demo_pairwise_round(contest=contests[2]) if opts["pairwise"] else None
             with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
                 n = demo_judging_seed(
                     contest=contests[2],
                     judges=opts["judges"],
-                    drawings=opts["drawings"],
+                    drawings=drawings,
                     password=opts["password"],
                     now=now,
                 )
             if n:
                 self.stdout.write(
                     f"demo judging: {contests[2].slug}: submissions closed, {n} judges "
-                    "assigned on its preliminary round"
+                    "on its preliminary round"
+                )
+            if prelim is not None:
+                decided = demo_pairwise_decisions(prelim=prelim)
+                slug = contests[2].slug
+                self.stdout.write(
+                    f"comparative judgement: {slug} {prelim.code} is judged in pairs "
+                    f"({decided} demo decisions)\n"
+                    f"  as `judge`:     /judging/rounds/{prelim.pk}/compare/\n"
+                    f"  as `organizer`: /contests/{slug}/manage/rounds/{prelim.pk}/scale/"
                 )

@@ -226,6 +226,12 @@ def smoke(base: str, seed: dict, close_submissions, mailed_token) -> None:
     check(len(final["rows"]) == 3, final)
     allocation = org.call("POST", f"/api/v1/contests/{slug}/allocation/")
     check(allocation["awards"], allocation)
+    if allocation["contested_boundaries"]:  # approval asks for the organizer's word first
+        org.call(
+            "POST",
+            f"/api/v1/contests/{slug}/allocation/boundaries/",
+            json={"decision": "confirmed", "note": "스모크 테스트: 계산된 순서를 확정합니다."},
+        )
     org.call("POST", f"/api/v1/contests/{slug}/allocation/approve/")
     org.call("POST", f"/api/v1/contests/{slug}/publish/")
     public = anon.call("GET", f"/api/v1/contests/{slug}/results/")

@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script, too
 
 from bench import server
+from bench.generate import scorecards_generate
 
 N_ENTRIES, N_JUDGES, K = 50_000, 200, 3
 SLICE = 500
@@ -67,26 +68,12 @@ def _generate(rnd, owner_id: int, division_id: int) -> None:
             FROM generate_series(1, %s) g""",
             [rnd.contest_id, owner_id, division_id, N_ENTRIES],
         )
-        cur.execute(
-            """
-            WITH e AS (SELECT id, row_number() OVER (ORDER BY receipt_number) AS n
-                       FROM submissions_entry WHERE contest_id = %s),
-                 j AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS i
-                       FROM accounts_user WHERE username LIKE 'bench-judge-%%')
-            INSERT INTO judging_scorecard (round_id, entry_id, judge_id, status, comment, total,
-                                           version, submitted_at, updated_at)
-            SELECT %s, e.id, j.id, 'submitted', '', 0, 1, now(), now()
-            FROM e CROSS JOIN generate_series(0, %s) k
-            JOIN j ON j.i = (e.n * 7 + k * 67) %% %s""",
-            [rnd.contest_id, rnd.pk, K - 1, N_JUDGES],
-        )
-        cur.execute(
-            """
-            INSERT INTO judging_score (scorecard_id, criterion_id, points, max_points)
-            SELECT s.id, c.id, floor(random() * (c.max_points + 1)), c.max_points
-            FROM judging_scorecard s JOIN contests_criterion c ON c.round_id = s.round_id
-            WHERE s.round_id = %s""",
-            [rnd.pk],
+        scorecards_generate(
+            cur,
+            contest_id=rnd.contest_id,
+            round_id=rnd.pk,
+            per_entry=K,
+            judges=N_JUDGES,
         )
         cur.execute("ANALYZE judging_score; ANALYZE judging_scorecard; ANALYZE submissions_entry")
 

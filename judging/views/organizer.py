@@ -134,22 +134,30 @@ def _unlock(request, rnd) -> str:
     return _("Unlocked. The judge can change the scorecard again; the reason is recorded.")
 
 
-def _unlock_grant(request, rnd) -> str:
-    unlock_request_grant(
+def _unlock_answer(request, answer_with, done: str) -> str:
+    """The organizer's answer to a judge's unlock request (grant or decline, told to the judge)."""
+    answer_with(
         user=request.user,
         request_id=_whole(request.POST.get("request", ""), "request", 1),
         answer=request.POST.get("answer", ""),
     )
-    return _("Unlocked. The judge is told by e-mail and on their queue.")
+    return done
+
+
+def _unlock_grant(request, rnd) -> str:
+    return _unlock_answer(
+        request,
+        unlock_request_grant,
+        _("Unlocked. The judge is told by e-mail and on their queue."),
+    )
 
 
 def _unlock_decline(request, rnd) -> str:
-    unlock_request_decline(
-        user=request.user,
-        request_id=_whole(request.POST.get("request", ""), "request", 1),
-        answer=request.POST.get("answer", ""),
+    return _unlock_answer(
+        request,
+        unlock_request_decline,
+        _("Declined. The judge is told by e-mail and on their queue."),
     )
-    return _("Declined. The judge is told by e-mail and on their queue.")
 
 
 def _remind(request, rnd) -> str:

@@ -1,10 +1,12 @@
 import copy
 import io
 import re
+import threading
 
 import pytest
 import requests
 from django.core import mail
+from django.db import connections
 from django.test import Client, TestCase
 from django.utils import timezone
 
@@ -140,3 +142,22 @@ __all__ = [
     "upload",
     "verify_guardian",
 ]
+
+
+def submit_at_once(user, entry_ids) -> list[int]:
+    """Submit the entries from parallel requests released together: their status codes,
+    sorted (the races of one child's drawings: one wins, the others 409)."""
+    barrier = threading.Barrier(len(entry_ids))
+    results: list[int] = []
+
+    def submit(entry_id):
+        barrier.wait()
+        results.append(client_for(user).post(f"/api/v1/entries/{entry_id}/submit/").status_code)
+        connections.close_all()
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in entry_ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sorted(results)

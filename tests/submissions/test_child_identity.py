@@ -6,17 +6,22 @@ For one guardian the database refuses it (a unique key per guardian and child, o
 entry per child and contest); a second guardian cannot be refused safely (two children may
 share a name and a birthday), so both entries are flagged to the organizers."""
 
-import threading
 import unicodedata
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from contests.models import Contest
 from submissions.models import Child, Entry
 from tests.submissions.badfiles import good_jpeg
-from tests.submissions.conftest import client_for, drawing_payload, upload, verify_guardian
+from tests.submissions.conftest import (
+    client_for,
+    drawing_payload,
+    submit_at_once,
+    upload,
+    verify_guardian,
+)
 
 SLUG = "wsce2021-drawing"
 SPELLINGS = [
@@ -84,20 +89,7 @@ def test_simultaneous_submissions_of_two_spellings_one_wins(open_wsce, guardian)
         entry_id = create(client, name).json()["id"]
         upload(client, entry_id, "drawing", good_jpeg(width, 900), content_type="image/jpeg")
         ids.append(entry_id)
-    barrier = threading.Barrier(2)
-    results: list[int] = []
-
-    def submit(entry_id):
-        barrier.wait()
-        results.append(client_for(guardian).post(f"/api/v1/entries/{entry_id}/submit/").status_code)
-        connections.close_all()
-
-    threads = [threading.Thread(target=submit, args=(i,)) for i in ids]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(results) == [200, 409]
+    assert submit_at_once(guardian, ids) == [200, 409]
     assert Entry.objects.filter(status="submitted").count() == 1
 
 

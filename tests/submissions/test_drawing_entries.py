@@ -1,15 +1,19 @@
 """Track D: a guardian enters one drawing per child."""
 
-import threading
-
 import pytest
 import requests
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 
 from submissions.models import Child, Consent, Entry, EntryFile
 from tests.submissions.badfiles import good_jpeg
-from tests.submissions.conftest import client_for, drawing_payload, upload, verify_guardian
+from tests.submissions.conftest import (
+    client_for,
+    drawing_payload,
+    submit_at_once,
+    upload,
+    verify_guardian,
+)
 
 pytestmark = pytest.mark.django_db
 SLUG = "wsce2021-drawing"
@@ -157,20 +161,7 @@ def test_simultaneous_submissions_for_one_child_one_wins(open_wsce, guardian):
     client = client_for(guardian)
     verify_guardian(client)
     ids = [enter(client), enter(client, image=good_jpeg(1000, 800))]
-    barrier = threading.Barrier(2)
-    results: list[int] = []
-
-    def submit(entry_id):
-        barrier.wait()
-        results.append(client_for(guardian).post(f"/api/v1/entries/{entry_id}/submit/").status_code)
-        connections.close_all()
-
-    threads = [threading.Thread(target=submit, args=(i,)) for i in ids]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(results) == [200, 409]
+    assert submit_at_once(guardian, ids) == [200, 409]
     assert Entry.objects.filter(status="submitted").count() == 1
 
 

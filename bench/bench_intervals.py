@@ -124,6 +124,9 @@ def run() -> dict:
             "unit": "s",
             "baseline": baseline,
             "ratio": child["seconds"] / baseline,
+            "target": 10.0,  # issue 15: 1,000 resamples of 50,000 entries × 3 judges ≤ 10 s
+            "target_op": "<=",
+            "target_on": "value",
             "note": (
                 f"{RESAMPLES:,} resamples × {child['entries']:,} entries (3 judges), "
                 f"{child['cpu_seconds']:.1f} s CPU; calibrated, "
@@ -138,6 +141,9 @@ def run() -> dict:
             "unit": "MB",
             "baseline": child["before_mb"],
             "ratio": child["peak_mb"] / child["before_mb"],
+            "target": 2048.0,  # … and ≤ 2 GB
+            "target_op": "<=",
+            "target_on": "value",
             "note": "peak RSS of the subprocess; baseline = its RSS just before the call",
         },
         "calibrated_fit_seconds": {

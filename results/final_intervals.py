@@ -5,11 +5,12 @@ weighted round (``results.ranking.combine_rounds``). Its interval comes from res
 weighted round as ``results.intervals`` resamples one round, and recombining:
 
 * In each of N resamples, every finalist draws, in every weighted round, as many of its own
-  scorecards as it has, with replacement (widened by √(k/(k − 1)), the judges' calibration
-  held fixed — fitted once on the *whole* round, not only on the finalists: see
-  ``results.intervals``). Its round scores are recombined with the weights, rounded as the
-  final ranking rounds them, and the finalists re-ranked — per division when the final ranking
-  is, ties broken by the last round's resampled tie-break means, tied entries sharing a rank.
+  scorecards as it has, with replacement (each entry's spread shrunk towards the round's,
+  the judges' calibration held fixed — both estimated once on the *whole* round, not only on
+  the finalists: see ``results.intervals``). Its round scores are recombined with the
+  weights, rounded as the final ranking rounds them, and the finalists re-ranked — per
+  division when the final ranking is, ties broken by the last round's resampled tie-break
+  means, tied entries sharing a rank.
 * Only the finalists are resampled. Each weighted round has its own random stream: PCG64 with
   the seed (by default the first 64 bits of the final ranking's inputs hash), jumped i times
   for the i-th round (the first round: not jumped). So the result does not depend on the

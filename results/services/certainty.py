@@ -105,7 +105,12 @@ def round_certainty(
             scores=frame, settings=settings, divisions=divisions, n_resamples=n, **rule
         )
         result, rows = intervals.ranking, intervals.rows
-        meta = {"n_resamples": n, "seed": str(intervals.seed), "level": intervals.level}
+        meta = {
+            "n_resamples": n,
+            "seed": str(intervals.seed),
+            "level": intervals.level,
+            "spread_prior_df": intervals.spread_prior_df,
+        }
         meta["contested"] = int(rows["contested"].sum())
     else:
         result = engine.rank_entries(frame, settings, divisions=divisions)

@@ -12,6 +12,7 @@ kept in the cache, instead of walking every entry for every request.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 
 from django.core.cache import cache
 
@@ -24,12 +25,12 @@ from submissions.models import TeamMember
 CACHE_SECONDS = 3600
 
 
-def _index_key(rnd: Round, entry_ids: list[str]) -> str:
-    digest = hashlib.sha256("\n".join(entry_ids).encode()).hexdigest()
+def _index_key(rnd: Round, entry_ids: Collection[str]) -> str:
+    digest = hashlib.sha256("\n".join(sorted(entry_ids)).encode()).hexdigest()
     return f"gongmo:pairwise-institutions:{rnd.pk}:{digest}"
 
 
-def institutions_index(rnd: Round, entry_ids: list[str]) -> dict[str, list[str]]:
+def institutions_index(rnd: Round, entry_ids: Collection[str]) -> dict[str, list[str]]:
     """Normalised institution → ids of the round's entries (of ``entry_ids``) whose entrant
     belongs to it: team members' universities (Track S), the child's school (Track D)."""
     key = _index_key(rnd, entry_ids)
@@ -53,9 +54,12 @@ def institutions_index(rnd: Round, entry_ids: list[str]) -> dict[str, list[str]]
     return index
 
 
-def judge_blocked_entries(rnd: Round, judge, entry_ids: list[str]) -> set[str]:
-    """Of ``entry_ids`` (the round's), those ``judge`` may never see: as ``conflict_pairs``."""
-    wanted = set(entry_ids)
+def judge_blocked_entries(
+    rnd: Round, judge, entry_ids: Collection[str], index: dict[str, list[str]] | None = None
+) -> set[str]:
+    """Of ``entry_ids`` (the round's), those ``judge`` may never see: as ``conflict_pairs``.
+    ``index``: :func:`institutions_index` of the same ids, when the caller keeps one."""
+    wanted = entry_ids if isinstance(entry_ids, set | frozenset) else set(entry_ids)
     blocked: set[str] = set()
     own = {institution_normalise(getattr(judge, "affiliation", "") or "")} - {""}
     for entry_id, institution in Conflict.objects.filter(
@@ -67,7 +71,7 @@ def judge_blocked_entries(rnd: Round, judge, entry_ids: list[str]) -> set[str]:
         else:
             own.add(institution_normalise(institution))
     if own:
-        index = institutions_index(rnd, entry_ids)
+        index = institutions_index(rnd, entry_ids) if index is None else index
         for name in own:
             blocked.update(index.get(name, ()))
     return blocked

@@ -336,3 +336,19 @@ def test_the_kind_of_judging_is_fixed_from_the_deadline(judged, organizer):
         settings_change_require(contest=rnd.contest, model=Round, fields=["kind"])
     rnd.contest.closes_at = timezone.now() + timedelta(days=1)
     settings_change_require(contest=rnd.contest, model=Round, fields=["kind"])
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_serving_a_new_pair_query_count(n, django_assert_num_queries):
+    """After a decision: the seat, the held pair and its check (3), the comparisons created
+    since the last request, the judge's conflicts, the chosen pair's check (3) and the insert —
+    the same number whatever the round has seen (the worker keeps its state of the round)."""
+    _contest, rnd, judge, _organizer = _track_s_round(8)
+    for _ in range(n):
+        c = pair_next(user=judge, round=rnd)[0]
+        comparison_decide(user=judge, comparison_id=c.pk, winner="left")
+    c = pair_next(user=judge, round=rnd)[0]
+    comparison_decide(user=judge, comparison_id=c.pk, winner="left")
+    with django_assert_num_queries(15):  # with the savepoints around the call and the insert
+        held = pair_next(user=judge, round=rnd)
+    assert len(held) == 2

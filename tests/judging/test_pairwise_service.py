@@ -17,8 +17,10 @@ from judging.models import Assignment, Comparison, Conflict, PanelMember
 from judging.pair_conflicts import judge_blocked_entries
 from judging.scale import pairwise_scale
 from judging.selectors import conflict_pairs, round_entries
+from judging.services import pairing
 from judging.services.assignment import judges_assign
 from judging.services.comparisons import comparison_decide, comparison_recuse, pair_next
+from judging.services.pairing import pairing_forget, round_pairing
 from submissions.enums import ConsentKind, EntryStatus
 from submissions.models import Consent, Entry, TeamMember
 from tests.factories import user_make
@@ -280,3 +282,72 @@ def test_the_fast_conflict_lookup_on_track_s(judged, organizer):
         judge = user_make(Role.JUDGE, affiliation=affiliation)
         rule = {e for j, e in conflict_pairs(smart, entries, [judge])}
         assert judge_blocked_entries(rnd, judge, ids) == rule
+
+
+# ---- one worker's state of the round and the others' pairs (judging.services.pairing) ----
+
+
+def _counts(rnd) -> dict[str, int]:
+    state = round_pairing(rnd)
+    return {e: int(g.comparisons[g.index[e]]) for g in state.groups for e in g.entries}
+
+
+def test_pairs_served_by_another_worker_count_at_the_next_request(pw):
+    """A worker's state follows the comparisons the others create (id > the last counted)."""
+    rnd, (first, second) = pw["prelim"], pw["judges"][:2]
+    held = pair_next(user=first, round=rnd)
+    before = _counts(rnd)
+    assert sum(before.values()) == 2 * len(held)  # counted once, not again when read back
+    ids = sorted(before)
+    other = Comparison.objects.create(round=rnd, judge=second, left_id=ids[0], right_id=ids[1])
+
+    pair_next(user=second, round=rnd)  # the request reads what was created meanwhile
+
+    after = _counts(rnd)
+    served = Comparison.objects.filter(round=rnd).exclude(pk=other.pk)
+    assert sum(after.values()) == 2 * served.count() + 2
+    assert after[ids[0]] >= before[ids[0]] + 1 and after[ids[1]] >= before[ids[1]] + 1
+
+
+def test_a_pair_committed_late_by_another_worker_is_skipped_not_fatal(pw):
+    """Another worker served this judge pairs this worker's state never counted (they
+    committed after a higher id): the database refuses the repeats, the service chooses
+    others, and the judge gets every remaining pair exactly once."""
+    judge, rnd = pw["judges"][0], pw["prelim"]
+    held = pair_next(user=judge, round=rnd)  # the judge's pairs are now known to the state
+    ids = sorted(_counts(rnd))
+    mine = {_pair(c) for c in held}
+    unseen = [
+        (a, b) for i, a in enumerate(ids) for b in ids[i + 1 :] if frozenset({a, b}) not in mine
+    ]
+    for a, b in unseen[:-1]:  # all but one, decided elsewhere
+        Comparison.objects.create(
+            round=rnd,
+            judge=judge,
+            left_id=a,
+            right_id=b,
+            outcome=ComparisonOutcome.LEFT,
+            decided_at=timezone.now(),
+        )
+    state = round_pairing(rnd)
+    state.last_id = Comparison.objects.order_by("-pk").first().pk  # as if counted, unseen
+
+    for c in held:
+        comparison_decide(user=judge, comparison_id=c.pk, winner="left")
+    last = pair_next(user=judge, round=rnd)
+
+    assert [_pair(c) for c in last] == [frozenset(unseen[-1])]
+    assert (
+        Comparison.objects.filter(round=rnd, judge=judge).count() == len(ids) * (len(ids) - 1) // 2
+    )
+
+
+def test_the_state_is_rebuilt_when_declared_stale_or_old(pw, monkeypatch):
+    rnd = pw["prelim"]
+    state = round_pairing(rnd)
+    assert round_pairing(rnd) is state
+    pairing_forget(rnd)
+    rebuilt = round_pairing(rnd)
+    assert rebuilt is not state
+    monkeypatch.setattr(pairing, "REBUILD_SECONDS", -1)
+    assert round_pairing(rnd) is not rebuilt

@@ -1,17 +1,19 @@
 """The organizer's contest dashboard: entries per day and division, judging progress and
-score distribution per judge for each round. Six queries, whatever the contest's size."""
+score distribution per judge for each round — or, for a round judged in pairs, the decisions
+per judge. Six queries, whatever the contest's size; seven with a pairwise round."""
 
 import statistics
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils.translation import get_language
 
+from contests.enums import RoundKind
 from contests.models import Contest, Round
-from judging.enums import ScorecardStatus
-from judging.models import Scorecard
+from judging.enums import DECIDED, ComparisonOutcome, ScorecardStatus
+from judging.models import Comparison, Scorecard
 from judging.selectors import JudgeProgress, rounds_progress
 from submissions.models import Entry
 
@@ -56,6 +58,16 @@ class Spread:
         return round(self.q3 - self.q1, 2)
 
 
+@dataclass(frozen=True)
+class PairProgress:
+    """A judge's work in a round judged in pairs."""
+
+    judge_id: int
+    name: str
+    decided: int  # the left or the right drawing chosen
+    skipped: int  # 판단 보류
+
+
 @dataclass
 class RoundPanel:
     round: Round
@@ -63,6 +75,11 @@ class RoundPanel:
     spreads: list[Spread] = field(default_factory=list)
     assigned: int = 0
     submitted: int = 0
+    pairwise: bool = False
+    pairs: list[PairProgress] = field(default_factory=list)
+    decided: int = 0
+    skipped: int = 0
+    busiest: int = 0  # the most decisions of one judge: the bars' full length
 
 
 def _division_name(ko: str, en: str) -> str:
@@ -108,8 +125,34 @@ def spread_of(judge_id: int, name: str, totals: list[float]) -> Spread:
     )
 
 
+def _pair_counts(rounds: list[Round]) -> dict[tuple[int, int], tuple[int, int]]:
+    """(round, judge) → (decided, skipped) over the pairwise rounds (one query, if any)."""
+    pairwise = [r.pk for r in rounds if r.kind == RoundKind.PAIRWISE]
+    if not pairwise:
+        return {}
+    rows = (
+        Comparison.objects.filter(round_id__in=pairwise)
+        .values("round_id", "judge_id")
+        .annotate(
+            decided=Count("id", filter=Q(outcome__in=DECIDED)),
+            skipped=Count("id", filter=Q(outcome=ComparisonOutcome.SKIP)),
+        )
+        .order_by()
+    )
+    return {(r["round_id"], r["judge_id"]): (r["decided"], r["skipped"]) for r in rows}
+
+
+def _pair_panel(p: RoundPanel, counts: dict[tuple[int, int], tuple[int, int]]) -> None:
+    p.pairwise = True
+    mine = [(j, *counts.get((p.round.pk, j.judge_id), (0, 0))) for j in p.progress]
+    p.busiest = max((decided for _j, decided, _s in mine), default=0)
+    p.pairs = [PairProgress(j.judge_id, j.name, decided, skipped) for j, decided, skipped in mine]
+    p.decided = sum(c[0] for (rid, _j), c in counts.items() if rid == p.round.pk)
+    p.skipped = sum(c[1] for (rid, _j), c in counts.items() if rid == p.round.pk)
+
+
 def contest_dashboard(contest: Contest) -> dict:
-    """What the organizer's contest page charts (six queries)."""
+    """What the organizer's contest page charts (six queries; seven with a pairwise round)."""
     days = entries_per_day(contest)
     rounds = list(Round.objects.filter(contest=contest).order_by("order", "pk"))
     progress = rounds_progress([r.pk for r in rounds])
@@ -121,9 +164,14 @@ def contest_dashboard(contest: Contest) -> dict:
     for round_id, judge_id, name, username, total in cards:
         totals.setdefault((round_id, judge_id), []).append(float(total))
         names[judge_id] = name or username
+    pair_counts = _pair_counts(rounds)
     panels = []
     for r in rounds:
         p = RoundPanel(round=r, progress=progress.get(r.pk, []))
+        if r.kind == RoundKind.PAIRWISE:
+            _pair_panel(p, pair_counts)
+            panels.append(p)
+            continue
         p.assigned = sum(j.assigned for j in p.progress)
         p.submitted = sum(j.submitted for j in p.progress)
         order = [j.judge_id for j in p.progress]

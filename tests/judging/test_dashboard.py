@@ -13,10 +13,12 @@ from core.models import Job
 from judging.dashboard import contest_dashboard
 from judging.models import Assignment
 from judging.services.assignment import judges_assign
+from judging.services.comparisons import comparison_decide, pair_next
 from judging.services.scoring import scorecard_save
 from judging.tasks import round_assign
 from results.models import RankingSnapshot
 from submissions.models import Entry
+from tests.judging.pairwise_helpers import decide_all, make_pairwise
 
 pytestmark = pytest.mark.django_db
 
@@ -133,6 +135,30 @@ def test_progress_and_score_distribution_shown(judged, organizer):
     assert cells == ["4", "40.0", "47.5", "55.0", "62.5", "70.0", "55.0"]
     assert '<rect class="box" x="47.50" width="15.00"' in html
     assert '<line class="median" x1="55.00"' in html
+
+
+def test_a_pairwise_round_shows_decisions_per_judge_not_scorecards(judged, organizer):
+    """Judged in pairs, a round has no scorecards: the dashboard counts each judge's decisions
+    and skips (the busiest judge's bar full) and links to the round's reliability page."""
+    drawing, prelim = judged["drawing"], make_pairwise(judged["prelim"], per_division=False)
+    first, second = judged["judges"][:2]
+    decide_all(first, prelim, limit=3)
+    decide_all(second, prelim, limit=1)
+    held = pair_next(user=second, round=prelim)
+    comparison_decide(user=second, comparison_id=held[0].pk, skip=True)
+
+    data = contest_dashboard(drawing)
+
+    panel = next(p for p in data["rounds"] if p.round.pk == prelim.pk)
+    assert panel.pairwise and not panel.spreads
+    counts = {j.judge_id: (j.decided, j.skipped) for j in panel.pairs}
+    assert counts[first.pk] == (3, 0) and counts[second.pk] == (1, 1)
+    assert (panel.decided, panel.skipped, panel.busiest) == (4, 1, 3)
+    html = page(organizer, drawing).content.decode()
+    assert f'<span class="num" data-judge="{first.pk}">' in html
+    assert reverse("organizer-scale", args=[drawing.slug, prelim.pk]) in html
+    section = html.split(f'id="dash-round-{prelim.pk}"', 1)[1].split("</section>", 1)[0]
+    assert "scorecards submitted" not in section and "채점표" not in section
 
 
 # ---- Long operations in the background ------------------------------------------------------

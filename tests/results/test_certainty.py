@@ -164,6 +164,7 @@ def test_the_results_page_charts_the_intervals_and_asks_before_approval(
     assert page.count('class="rank-svg"') == 3  # round 1, round 2, the final ranking
     assert "순위는 얼마나 확실한가요?" in page and "수상 순서는 얼마나 확실한가요?" in page
     assert "심사위원 간 일치도" in page
+    assert page.count("세 심사위원의 점수가 우연히 일치했다고 해서") == 3  # the spread explained
     assert "경합 중인 시상 경계" in page and 'name="decision"' in page
     assert "WSCE21-S-0001: 1위, 구간 1–2위, 대상 이상일 확률" in page
 

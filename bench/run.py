@@ -97,7 +97,7 @@ def run_one(name: str, missing_postgres: str | None) -> dict[str, dict]:
         print(f"  skipped: {reason}")
         return {name: {"module": name, "skipped": reason, "load_avg": [load_before]}}
     load_after = _load_avg()
-    stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime())
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())  # Django sets TZ to KST
     print(f"  done in {time.perf_counter() - started:.1f} s", flush=True)
     return {
         key: normalize(

@@ -25,8 +25,9 @@ run: migrate
 	@echo ""
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# The suite over the machine's cores (pytest-xdist; each worker its own test database).
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --maxprocesses 4
 
 # The browser journeys only (headless Debian Chromium; screenshots in test-artifacts/screenshots/).
 e2e: install

@@ -41,8 +41,9 @@ Choices where the specification leaves room:
   noise N(0, 8); `tests/results/test_intervals.py`), share of entries whose 90% interval holds
   their rank by true quality: 3 judges per entry, mean 0.82 → 0.91 and calibrated 0.80 → 0.88
   (ν = 0 → 10), intervals 12% wider; 5 judges 0.90 → 0.92 and 0.87 → 0.91; with each entry's
-  noise varying by a factor e^N(0, 0.6) (heteroscedastic), 3 judges 0.79 → 0.90 (mean) and
-  0.76 → 0.88 (calibrated), 9 judges 0.91 → 0.94.
+  noise varying by a factor e^N(0, 0.6) (heteroscedastic), 3 judges 0.80 → 0.90 (mean) and
+  0.78 → 0.89 (calibrated), 9 judges 0.93 → 0.95. The table for ν = 0, 3, 10, 30:
+  ``python -m bench.sim_intervals``.
 * The interval: rank_low and rank_high are the inverted-CDF percentiles at (1 − level)/2 and
   (1 + level)/2 of the entry's rank over the resamples (default level 0.90: the 5th and 95th),
   i.e. the smallest rank r such that at least 5% (95%) of resamples rank the entry r or better.

@@ -31,7 +31,6 @@ from django.utils.translation import gettext as _
 
 from contests.models import Round
 from contests.permissions import organizer_required
-from core.audit import audit_record
 from core.errors import ValidationFailed
 from judging import comparative
 from judging.scale import (
@@ -46,6 +45,7 @@ from judging.scale import (
 )
 from results import ranking_stats as stats
 from results.models import RankingSnapshot
+from results.snapshot_store import round_snapshot_store
 
 METHOD = "pairwise"
 INTERVAL_DRAWS, INTERVAL_SEED, INTERVAL_LEVEL = 1000, 0, 0.9
@@ -139,9 +139,9 @@ def pairwise_ranking_compute(*, user, round: Round) -> RankingSnapshot:
     complete = bool(judged) and all(g.completion.complete for g in judged)
     ssr = {str(g.code or ""): _number(g.fit.ssr) for g in groups}
     judge_rows = _judge_rows(groups)
-    snapshot = RankingSnapshot.objects.create(
-        contest=rnd.contest,
-        round=rnd,
+    return round_snapshot_store(
+        user=user,
+        rnd=rnd,
         method=METHOD,
         params={
             "method": METHOD,
@@ -156,23 +156,8 @@ def pairwise_ranking_compute(*, user, round: Round) -> RankingSnapshot:
         inputs_sha256=_inputs_sha256(rnd, pool, decisions),
         rows=rows,
         judges=judge_rows,
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        audited={"ssr": ssr, "complete": complete},
     )
-    audit_record(
-        actor=user,
-        action="ranking.compute",
-        target=snapshot,
-        contest=rnd.contest,
-        after={
-            "round": rnd.code,
-            "method": METHOD,
-            "inputs_sha256": snapshot.inputs_sha256,
-            "entries": len(rows),
-            "ssr": ssr,
-            "complete": complete,
-        },
-    )
-    return snapshot
 
 
 def _judge_rows(groups: list[GroupScale]) -> list[dict]:

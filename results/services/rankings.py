@@ -31,6 +31,7 @@ from results.models import RankingSnapshot
 from results.pairwise_ranking import pairwise_method_check, pairwise_ranking_compute
 from results.season import season_require
 from results.services import certainty
+from results.snapshot_store import round_snapshot_store
 from submissions.enums import EntryStatus
 from submissions.models import Entry
 
@@ -222,9 +223,9 @@ def ranking_compute(
         raise _refused(exc) from exc
     result = ranked.result
     codes = _codes(result.rows["entry"].astype(str))
-    snapshot = RankingSnapshot.objects.create(
-        contest=rnd.contest,
-        round=rnd,
+    return round_snapshot_store(
+        user=user,
+        rnd=rnd,
         method=settings.method,
         params={
             "method": settings.method,
@@ -237,23 +238,9 @@ def ranking_compute(
         rows=_records(ranked.rows, codes),
         judges=ranked.judges,
         certainty=ranked.meta,
-        created_by=user if getattr(user, "is_authenticated", False) else None,
-    )
-    audit_record(
-        actor=user,
-        action="ranking.compute",
-        target=snapshot,
-        contest=rnd.contest,
-        after={
-            "round": rnd.code,
-            "method": settings.method,
-            "inputs_sha256": result.inputs_sha256,
-            "entries": len(snapshot.rows),
-            **({"override": override} if override else {}),
-        },
+        audited={"override": override} if override else None,
         reason=override["reason"] if override else "",
     )
-    return snapshot
 
 
 def _divisions(frame: pd.DataFrame) -> dict[str, str]:

@@ -26,16 +26,19 @@ import os
 import sys
 import time
 import tracemalloc
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script, too
 
 from bench import server
-from bench.generate import scorecards_generate
+from bench.generate import (
+    UNUSABLE,
+    bench_judges_make,
+    scorecards_generate,
+    throwaway_database,
+)
 
 N_ENTRIES, N_JUDGES, K, AWARDS = 30_000, 150, 3, 30
-UNUSABLE = "!bench"
 
 
 def _setup_django() -> None:
@@ -45,26 +48,15 @@ def _setup_django() -> None:
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"  # 30,000 mails
     import django  # noqa: PLC0415 - after the environment is set
     from django.conf import settings  # noqa: PLC0415
-    from django.db import connections  # noqa: PLC0415
 
     django.setup()
     settings.DEBUG = False  # as in production: no query log growing with every chunk
-    # A database of its own: the default test name may be a test suite's on a shared server.
-    test = connections["default"].settings_dict.setdefault("TEST", {})
-    test["NAME"] = f"gongmo_bench_after_{uuid.uuid4().hex[:8]}"
 
 
 def _generate(contest, rnd, owner_id: int, division_id: int) -> None:
     from django.db import connection  # noqa: PLC0415
 
-    from accounts.models import User  # noqa: PLC0415
-
-    User.objects.bulk_create(
-        [
-            User(username=f"bench-judge-{i}", role="judge", name=f"J{i}", password=UNUSABLE)
-            for i in range(N_JUDGES)
-        ]
-    )
+    bench_judges_make(N_JUDGES)
     with connection.cursor() as cur:
         cur.execute(
             """
@@ -243,11 +235,9 @@ def _bare_rows(contest, n: int) -> float:
 
 def run() -> dict:
     _setup_django()
-    from django.test.utils import setup_databases, teardown_databases  # noqa: PLC0415
     from django.utils import timezone  # noqa: PLC0415
 
-    state = setup_databases(verbosity=0, interactive=False)
-    try:
+    with throwaway_database("gongmo_bench_after"):
         from accounts.models import User  # noqa: PLC0415
         from contests.models import Contest  # noqa: PLC0415
         from contests.seed import wsce2021_seed  # noqa: PLC0415
@@ -289,8 +279,6 @@ def run() -> dict:
         Certificate.objects.all().delete()
         bare = _bare_rows(drawing, issued)
         versions = Publication.objects.count()
-    finally:
-        teardown_databases(state, verbosity=0)
     first, last = max(peaks[:10]), max(peaks[-10:])
     note = (
         f"{N_ENTRIES:,} drawings, {N_ENTRIES * K:,} scorecards with shared comments "

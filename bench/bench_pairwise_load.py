@@ -19,43 +19,37 @@ pairs, generated in SQL inside a throwaway PostgreSQL test database). Timed:
 * ``pairwise_serve_rebuild_ms``: the same request when the worker rebuilds its state of the
   round from the database (:data:`judging.services.pairing.REBUILD_SECONDS`).
 
-Needs DATABASE_URL=postgres://… Run:
-    DATABASE_URL=postgres://gongmo:gongmo@127.0.0.1:5432/gongmo \\
-        .venv/bin/python -m bench.bench_pairwise_load
+PostgreSQL as the other database benchmarks find it (``bench.server.postgres_url``: DATABASE_URL
+when it is one, else the local cluster, started if stopped), in a database of its own. Run:
+    .venv/bin/python -m bench.bench_pairwise_load
 """
 
 import os
 import statistics
 import time
 
+from bench import server
+from bench.generate import UNUSABLE, bench_judges_make, throwaway_database
+
 N_ENTRIES, N_JUDGES, N_DECISIONS = 50_000, 200, 250_000
 CALLS, RUNS = 40, 3
-UNUSABLE = "!bench"
 
 
-def _setup_django() -> bool:
+def _setup_django() -> None:
+    os.environ["DATABASE_URL"] = server.postgres_url()  # before the settings read it
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DJANGO_DEBUG", "1")
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        return False
     import django
 
     django.setup()
-    return True
 
 
 def _generate(rnd, owner_id: int, division_id: int) -> None:
     from django.db import connection
 
-    from accounts.models import User
     from judging.models import PanelMember
 
-    judges = User.objects.bulk_create(
-        [
-            User(username=f"bench-judge-{i}", role="judge", name=f"J{i}", password=UNUSABLE)
-            for i in range(N_JUDGES)
-        ]
-    )
+    judges = bench_judges_make(N_JUDGES)
     PanelMember.objects.bulk_create([PanelMember(round=rnd, judge=j) for j in judges])
     with connection.cursor() as cur:
         cur.execute(
@@ -100,14 +94,10 @@ def _generate(rnd, owner_id: int, division_id: int) -> None:
 
 
 def run() -> dict:
-    if not _setup_django():
-        print("  skipped: needs DATABASE_URL=postgres://… (the SQLite default is not measured)")
-        return {}
+    _setup_django()
     from django.core.cache import cache
-    from django.test.utils import setup_databases, teardown_databases
 
-    state = setup_databases(verbosity=0, interactive=False)
-    try:
+    with throwaway_database("gongmo_bench_pairwise"):
         from accounts.models import User
         from contests.enums import RoundKind
         from contests.models import Round
@@ -171,8 +161,6 @@ def run() -> dict:
             started = time.perf_counter()
             list(pool.order_by("?").values_list("pk", flat=True)[:2])
             naive.append((time.perf_counter() - started) * 1000)
-    finally:
-        teardown_databases(state, verbosity=0)
 
     fit_ssr = scale.ssr
     note = (

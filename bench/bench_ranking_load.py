@@ -16,13 +16,17 @@ import os
 import statistics
 import sys
 import time
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script, too
 
 from bench import server
-from bench.generate import scorecards_generate
+from bench.generate import (
+    UNUSABLE,
+    bench_judges_make,
+    scorecards_generate,
+    throwaway_database,
+)
 
 N_ENTRIES, N_JUDGES, K = 50_000, 200, 3
 SLICE = 500
@@ -34,29 +38,14 @@ def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DJANGO_DEBUG", "1")
     import django
-    from django.db import connections
 
     django.setup()
-    # A database of its own: the default test name (test_gongmo) may be another run's, on a
-    # PostgreSQL shared with test suites, and setup_databases would drop it.
-    test = connections["default"].settings_dict.setdefault("TEST", {})
-    test["NAME"] = f"gongmo_bench_ranking_{uuid.uuid4().hex[:8]}"
-
-
-UNUSABLE = "!bench"  # Django treats a password starting with "!" as unusable
 
 
 def _generate(rnd, owner_id: int, division_id: int) -> None:
     from django.db import connection
 
-    from accounts.models import User
-
-    User.objects.bulk_create(
-        [
-            User(username=f"bench-judge-{i}", role="judge", name=f"J{i}", password=UNUSABLE)
-            for i in range(N_JUDGES)
-        ]
-    )
+    bench_judges_make(N_JUDGES)
     with connection.cursor() as cur:
         cur.execute(
             """
@@ -92,10 +81,8 @@ def _naive(rnd, entries) -> float:
 
 def run() -> dict:
     _setup_django()
-    from django.test.utils import setup_databases, teardown_databases
 
-    state = setup_databases(verbosity=0, interactive=False)
-    try:
+    with throwaway_database("gongmo_bench_ranking"):
         from accounts.models import User
         from contests.models import Criterion, Round
         from contests.seed import wsce2021_seed
@@ -135,8 +122,6 @@ def run() -> dict:
         whole = time.perf_counter() - started
         entries = list(Entry.objects.filter(contest=drawing).order_by("receipt_number")[:SLICE])
         naive = _naive(rnd, entries) * (N_ENTRIES / SLICE)
-    finally:
-        teardown_databases(state, verbosity=0)
     note = (
         f"{len(frame):,} rows from PostgreSQL (generated in {generated:.0f} s); baseline = "
         f"naive per-entry ORM loop on {SLICE} entries ×{N_ENTRIES // SLICE}"

@@ -1,5 +1,12 @@
 """Generated judging data for the database benchmarks, written in SQL (PostgreSQL): millions of
-rows in seconds, where the ORM would take minutes. Each function takes an open cursor."""
+rows in seconds, where the ORM would take minutes. The SQL functions take an open cursor;
+:func:`throwaway_database` and :func:`bench_judges_make` need Django set up."""
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+UNUSABLE = "!bench"  # Django treats a password starting with "!" as unusable
 
 SCORECARDS_SQL = """
     WITH e AS (SELECT id, row_number() OVER (ORDER BY receipt_number) AS n
@@ -27,3 +34,32 @@ def scorecards_generate(
     on every criterion of the round."""
     cur.execute(SCORECARDS_SQL, [contest_id, round_id, comment, per_entry - 1, judges])
     cur.execute(SCORES_SQL, [round_id])
+
+
+@contextmanager
+def throwaway_database(prefix: str) -> Iterator[None]:
+    """A migrated database of its own for the benchmark, dropped afterwards. Its name is
+    unique: the default test name (test_gongmo) may be a test suite's on a shared PostgreSQL,
+    and ``setup_databases`` would refuse it or drop it."""
+    from django.db import connections  # noqa: PLC0415 - needs Django set up
+    from django.test.utils import setup_databases, teardown_databases  # noqa: PLC0415
+
+    test = connections["default"].settings_dict.setdefault("TEST", {})
+    test["NAME"] = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    state = setup_databases(verbosity=0, interactive=False)
+    try:
+        yield
+    finally:
+        teardown_databases(state, verbosity=0)
+
+
+def bench_judges_make(n: int) -> list:
+    """``n`` judge accounts ``bench-judge-0…`` (the ones the SQL above spreads work over)."""
+    from accounts.models import User  # noqa: PLC0415 - needs Django set up
+
+    return User.objects.bulk_create(
+        [
+            User(username=f"bench-judge-{i}", role="judge", name=f"J{i}", password=UNUSABLE)
+            for i in range(n)
+        ]
+    )

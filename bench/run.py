@@ -45,6 +45,7 @@ BENCHES = [
 ]
 NEEDS_POSTGRES = {
     "bench.bench_ranking_load",
+    "bench.bench_pairwise_load",
     "bench.bench_http",
     "bench.bench_cpu",
     "bench.bench_surge",
